@@ -1,0 +1,137 @@
+"""Command line: parse arguments, build a Mode, hand over to the stages.
+
+Exit status (all commands): 0 done or clean, 1 something to change or report,
+2 bad input or usage.  Diagnostics go to stderr as ``path:line: level: text``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+from . import __version__
+from .diagnostics import Diagnostic, display, emit
+from .mode import Action, Mode
+from .tree import HELPERS, TreeError, find_root, helper_files
+
+EXIT_OK, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", nargs="*", metavar="PATH", help="helper files or folders (default: rust/helpers of the tree around the cwd)")
+    p.add_argument("--root", help="the kernel tree (default: found from PATH)")
+    p.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, help="worker processes (default: all cores)")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="helperfix", description=__doc__.splitlines()[0])
+    p.add_argument("--version", action="version", version=f"helperfix {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    a = sub.add_parser("annotate", help="add __rust_helper to every helper definition")
+    _common(a)
+    a.add_argument("--diff", action="store_true", help="print a unified diff; write nothing")
+    a.add_argument("--check", action="store_true", help="write nothing; exit 1 if anything would change")
+    a.add_argument("--style", help="clang-format style file (default: the tree's .clang-format)")
+    a.add_argument("-q", "--quiet", action="store_true", help="no summary line")
+
+    ls = sub.add_parser("list", help="inventory of helper definitions")
+    _common(ls)
+    ls.add_argument("--json", action="store_true", help="JSON instead of text")
+    return p
+
+
+def _resolve(args: argparse.Namespace) -> tuple[str, list[str]]:
+    paths = args.paths
+    if args.root:
+        root = os.path.abspath(args.root)
+        if not os.path.isdir(root):
+            raise TreeError(f"{args.root}: not a directory")
+    else:
+        root = find_root(paths[0] if paths else os.getcwd())
+    if not paths:
+        paths = [os.path.join(root, HELPERS)]
+    return root, paths
+
+
+def cmd_annotate(args: argparse.Namespace) -> int:
+    from . import engine
+
+    root, paths = _resolve(args)
+    action = Action.CHECK if args.check else Action.DIFF if args.diff else Action.WRITE
+    mode = Mode(root=root, action=action, diff=args.diff, style=args.style, jobs=max(1, args.jobs), quiet=args.quiet)
+    files, diags = helper_files(paths, root)
+    plans, outcomes = engine.run(files, mode)
+    out = sys.stdout.buffer
+    changed = 0
+    for o in outcomes:
+        diags.extend(o.diagnostics)
+        changed += o.changed
+        if o.diff:
+            out.write(o.diff)
+    out.flush()
+    emit(diags)
+    if not mode.quiet:
+        helpers = sum(p.definitions for p in plans)
+        verb = {Action.WRITE: "rewrote", Action.DIFF: "would rewrite", Action.CHECK: "would rewrite"}[action]
+        todo = sum(len(p.edits) for p in plans)
+        print(
+            f"helperfix: {len(files)} files, {helpers} helpers, {todo} to annotate; "
+            f"{verb} {changed} files; {len(diags)} errors",
+            file=sys.stderr,
+        )
+    if diags:
+        return EXIT_ERROR
+    return EXIT_FOUND if action is Action.CHECK and changed else EXIT_OK
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from .scan import scan
+    from .source import read
+
+    root, paths = _resolve(args)
+    files, diags = helper_files(paths, root)
+    rows = []
+    for f in files:
+        try:
+            fs = scan(read(f))
+        except OSError as e:
+            diags.append(Diagnostic(display(f), 0, f"cannot read: {e.strerror}"))
+            continue
+        if fs.error:
+            diags.append(Diagnostic(display(f), fs.error.line, fs.error.message))
+        for d in fs.definitions:
+            rows.append(
+                {
+                    "file": os.path.relpath(f, root),
+                    "line": d.line,
+                    "name": d.name,
+                    "annotated": d.annotated,
+                    "condition": d.condition,
+                    "macro": d.macro,
+                }
+            )
+    if args.json:
+        json.dump(rows, sys.stdout, indent=2)
+        print()
+    else:
+        for r in rows:
+            state = "annotated" if r["annotated"] else "MISSING"
+            cond = f"  [{r['condition']}]" if r["condition"] else ""
+            via = f"  (macro {r['macro']})" if r["macro"] else ""
+            print(f"{r['file']}:{r['line']}: {r['name']} {state}{cond}{via}")
+    emit(diags)
+    return EXIT_ERROR if diags else EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return {"annotate": cmd_annotate, "list": cmd_list}[args.command](args)
+    except TreeError as e:
+        print(f"helperfix: error: {e}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130
