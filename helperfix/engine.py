@@ -11,19 +11,21 @@ import difflib
 import hashlib
 import os
 from dataclasses import dataclass, field
+from functools import partial
 from multiprocessing import get_context
 
 from . import format as fmt
 from .diagnostics import Diagnostic, display
-from .lex import COMMENT, tokenize
+from .lex import COMMENT, tokenize, tokenize_many
 from .mode import Mode
 from .rewrite import Edit, apply
 from .rewrite import annotate
 from .scan import scan
-from .source import atomic_write, read
+from .source import Source, atomic_write, read
 from . import verify
 
 _PARALLEL_MIN = 64  # below this many files, worker start-up costs more than it saves
+_BATCH = 200  # files read and lexed together (bounds memory)
 
 
 @dataclass
@@ -45,23 +47,27 @@ class Outcome:
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
-def plan_file(path: str) -> FilePlan:
-    plan = FilePlan(path)
-    try:
-        src = read(path)
-    except OSError as e:
-        plan.diagnostics.append(Diagnostic(display(path), 0, f"cannot read: {e.strerror}"))
-        return plan
-    plan.digest = hashlib.sha1(src.data).hexdigest()
-    fs = scan(src)
-    if fs.error:
-        plan.diagnostics.append(Diagnostic(display(path), fs.error.line, fs.error.message))
-        return plan
-    plan.code = verify.digest(src.data, fs.tokens)
-    plan.definitions = len(fs.definitions)
-    plan.annotated = sum(d.annotated for d in fs.definitions)
-    plan.edits = annotate.edits(fs)
-    return plan
+def plan_batch(paths: list[str]) -> list[FilePlan]:
+    """Read, lex (in one libclang parse) and scan a batch of files."""
+    plans = [FilePlan(p) for p in paths]
+    sources: list[tuple[FilePlan, Source]] = []
+    for plan in plans:
+        try:
+            sources.append((plan, read(plan.path)))
+        except OSError as e:
+            plan.diagnostics.append(Diagnostic(display(plan.path), 0, f"cannot read: {e.strerror}"))
+    lexed = tokenize_many([src.data for _, src in sources]) if sources else []
+    for (plan, src), lx in zip(sources, lexed):
+        plan.digest = hashlib.sha1(src.data).hexdigest()
+        fs = scan(src, lx)
+        if fs.error:
+            plan.diagnostics.append(Diagnostic(display(plan.path), fs.error.line, fs.error.message))
+            continue
+        plan.code = verify.digest(src.data, fs.tokens)
+        plan.definitions = len(fs.definitions)
+        plan.annotated = sum(d.annotated for d in fs.definitions)
+        plan.edits = annotate.edits(fs)
+    return plans
 
 
 def _settle(plans: list[FilePlan], mode: Mode) -> None:
@@ -87,45 +93,53 @@ def _settle(plans: list[FilePlan], mode: Mode) -> None:
         base = limit
 
 
-def finish_file(plan: FilePlan, mode: Mode) -> Outcome:
-    out = Outcome(plan.path, diagnostics=list(plan.diagnostics))
-    if not plan.edits:
-        return out
-    name = display(plan.path)
-    try:
-        src = read(plan.path)
-    except OSError as e:
-        out.diagnostics.append(Diagnostic(name, 0, f"cannot read: {e.strerror}"))
-        return out
-    if hashlib.sha1(src.data).hexdigest() != plan.digest:
-        out.diagnostics.append(Diagnostic(name, 0, "changed while helperfix ran; not touched"))
-        return out
-    new = apply(src.data, plan.edits)
-    if verify.digest(new) != plan.code:
-        line = src.line_of(plan.edits[0].start)
-        out.diagnostics.append(Diagnostic(name, line, "internal check failed: rewrite would change code; not touched"))
-        return out
-    out.changed = new != src.data
+def finish_batch(plans: list[FilePlan], mode: Mode) -> list[Outcome]:
+    """Apply each plan's edits to the file as it is now, prove the code tokens
+    unchanged (one libclang parse for the batch), then write or diff."""
+    outcomes = [Outcome(p.path, diagnostics=list(p.diagnostics)) for p in plans]
+    pending: list[tuple[FilePlan, Outcome, Source, bytes]] = []
+    for plan, out in zip(plans, outcomes):
+        if not plan.edits:
+            continue
+        name = display(plan.path)
+        try:
+            src = read(plan.path)
+        except OSError as e:
+            out.diagnostics.append(Diagnostic(name, 0, f"cannot read: {e.strerror}"))
+            continue
+        if hashlib.sha1(src.data).hexdigest() != plan.digest:
+            out.diagnostics.append(Diagnostic(name, 0, "changed while helperfix ran; not touched"))
+            continue
+        pending.append((plan, out, src, apply(src.data, plan.edits)))
+    lexed = tokenize_many([new for *_, new in pending]) if pending else []
+    for (plan, out, src, new), (tokens, _) in zip(pending, lexed):
+        if verify.digest(new, tokens) != plan.code:
+            line = src.line_of(plan.edits[0].start)
+            msg = "internal check failed: the rewrite would change code; not touched"
+            out.diagnostics.append(Diagnostic(display(plan.path), line, msg))
+            continue
+        _emit(plan, out, src.data, new, mode)
+    return outcomes
+
+
+def _emit(plan: FilePlan, out: Outcome, old: bytes, new: bytes, mode: Mode) -> None:
+    out.changed = new != old
     if out.changed and mode.diff:
-        rel = os.path.relpath(plan.path, mode.root)
-        out.diff = b"".join(
-            difflib.diff_bytes(
-                difflib.unified_diff,
-                src.data.splitlines(keepends=True),
-                new.splitlines(keepends=True),
-                b"a/" + rel.encode(),
-                b"b/" + rel.encode(),
-            )
+        rel = os.path.relpath(plan.path, mode.root).encode()
+        diff = difflib.diff_bytes(
+            difflib.unified_diff,
+            old.splitlines(keepends=True),
+            new.splitlines(keepends=True),
+            b"a/" + rel,
+            b"b/" + rel,
         )
-        if not new.endswith(b"\n") or not src.data.endswith(b"\n"):
-            out.diff = _mark_no_newline(out.diff)
+        out.diff = _mark_no_newline(b"".join(diff))
     if out.changed and mode.writes:
         try:
             atomic_write(plan.path, new)
         except OSError as e:
             out.changed = False
-            out.diagnostics.append(Diagnostic(name, 0, f"cannot write: {e.strerror}"))
-    return out
+            out.diagnostics.append(Diagnostic(display(plan.path), 0, f"cannot write: {e.strerror}"))
 
 
 def _mark_no_newline(diff: bytes) -> bytes:
@@ -139,19 +153,24 @@ def _mark_no_newline(diff: bytes) -> bytes:
     return b"".join(fixed)
 
 
-def _map(fn, items: list, mode: Mode) -> list:
+def _batches(items: list, mode: Mode) -> list[list]:
+    """Batches small enough to bound memory, many enough to share the cores."""
     if mode.jobs <= 1 or len(items) < _PARALLEL_MIN:
-        return [fn(x) for x in items]
+        size = _BATCH
+    else:
+        size = max(1, min(_BATCH, -(-len(items) // (mode.jobs * 4))))
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def _map(fn, batches: list[list], mode: Mode) -> list:
+    if mode.jobs <= 1 or len(batches) <= 1:
+        return [x for b in batches for x in fn(b)]
     with get_context("fork").Pool(mode.jobs) as pool:
-        return pool.map(fn, items, chunksize=max(1, len(items) // (mode.jobs * 8)))
-
-
-def _finish(args: tuple[FilePlan, Mode]) -> Outcome:
-    return finish_file(*args)
+        return [x for res in pool.imap(fn, batches) for x in res]
 
 
 def run(files: list[str], mode: Mode) -> tuple[list[FilePlan], list[Outcome]]:
-    plans = _map(plan_file, files, mode)
+    plans = _map(plan_batch, _batches(files, mode), mode)
     _settle(plans, mode)
-    outcomes = _map(_finish, [(p, mode) for p in plans], mode)
+    outcomes = _map(partial(finish_batch, mode=mode), _batches(plans, mode), mode)
     return plans, outcomes

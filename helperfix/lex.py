@@ -8,8 +8,10 @@ errors (unterminated comments, strings) that make a file unsafe to rewrite.
 from __future__ import annotations
 
 import ctypes
+import re
 import threading
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import clang.cindex as ci
 
@@ -17,28 +19,17 @@ import clang.cindex as ci
 PUNCT, KEYWORD, IDENT, LITERAL, COMMENT = 0, 1, 2, 3, 4
 
 # Raw translation-unit flags that cindex does not name (see field notes).
-_KEEP_GOING = 0x200
-_SINGLE_FILE_PARSE = 0x400
-_OPTIONS = (
-    _KEEP_GOING
-    | _SINGLE_FILE_PARSE
-    | ci.TranslationUnit.PARSE_SKIP_FUNCTION_BODIES
-    | ci.TranslationUnit.PARSE_INCOMPLETE
-)
-
-# Lexer diagnostics that mean the token stream cannot be trusted.
-_FATAL_LEXICAL = (
-    "unterminated /* comment",
-    "missing terminating",
-    "unterminated conditional directive",
-    "null character",
-)
+_OPTIONS = 0x200 | 0x400 | ci.TranslationUnit.PARSE_INCOMPLETE  # KeepGoing, SingleFileParse
+# The text is wrapped in '#if 0' so the parse preprocesses nothing and runs no
+# semantic analysis; the raw lexer behind clang_tokenize still sees every byte.
+_PREFIX, _SEP, _SUFFIX = b"#if 0\n", b"\n\n", b"\n#endif\n"
+_BLANK = re.compile(rb"(?:[ \t\r\n\f\v]|\\\r?\n)*")
+_WORDS = ctypes.sizeof(ci.Token) // ctypes.sizeof(ctypes.c_uint)
 
 _local = threading.local()
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     kind: int
     start: int
     end: int
@@ -47,7 +38,6 @@ class Token:
 @dataclass(frozen=True, slots=True)
 class LexError:
     offset: int
-    line: int
     message: str
 
 
@@ -58,38 +48,101 @@ def _index() -> ci.Index:
     return index
 
 
-def tokenize(data: bytes, name: str = "input.c") -> tuple[list[Token], list[LexError]]:
-    """Lex ``data`` with libclang; return tokens and fatal lexical errors."""
-    tu = _index().parse(
-        name,
-        args=["-xc", "-nostdinc", "-w"],
-        unsaved_files=[(name, data)],
-        options=_OPTIONS,
-    )
-    errors = []
-    for diag in tu.diagnostics:
-        text = diag.spelling
-        if any(text.startswith(p) for p in _FATAL_LEXICAL):
-            loc = diag.location
-            errors.append(LexError(loc.offset, loc.line, text))
-    if not data:
-        return [], errors
-    cfile = tu.get_file(name)
-    extent = ci.SourceRange.from_locations(
-        ci.SourceLocation.from_offset(tu, cfile, 0),
-        ci.SourceLocation.from_offset(tu, cfile, len(data)),
-    )
+def _raw_tokens(tu: ci.TranslationUnit, lo: int, hi: int) -> list[tuple[int, int, int]]:
+    """(kind, start, end) of every token in [lo, hi) of the main file.
+
+    libclang keeps a token's kind, raw source location and length in the
+    CXToken itself; reading them in bulk avoids two ctypes calls per token.
+    The first and last token are cross-checked through the public API."""
     lib = ci.conf.lib
+    cfile = tu.get_file(tu.spelling)
+    extent = ci.SourceRange.from_locations(
+        ci.SourceLocation.from_offset(tu, cfile, lo), ci.SourceLocation.from_offset(tu, cfile, hi)
+    )
     tokens_p = ctypes.POINTER(ci.Token)()
     count = ctypes.c_uint()
     lib.clang_tokenize(tu, extent, ctypes.byref(tokens_p), ctypes.byref(count))
     n = count.value
-    out: list[Token] = []
-    if n:
+    if not n:
+        return []
+    try:
+        words = ctypes.cast(tokens_p, ctypes.POINTER(ctypes.c_uint * (n * _WORDS))).contents[:]
+        kinds, raws, lens = words[0::_WORDS], words[1::_WORDS], words[2::_WORDS]
         array = ctypes.cast(tokens_p, ctypes.POINTER(ci.Token * n)).contents
-        kind_of, extent_of = lib.clang_getTokenKind, lib.clang_getTokenExtent
-        for tok in array:
-            rng = extent_of(tu, tok)
-            out.append(Token(kind_of(tok), rng.start.offset, rng.end.offset))
+        first = lib.clang_getTokenExtent(tu, array[0])
+        last = lib.clang_getTokenExtent(tu, array[n - 1])
+        base = raws[0] - first.start.offset
+        out = [(k, r - base, r - base + ln) for k, r, ln in zip(kinds, raws, lens)]
+        if out[0][2] != first.end.offset or out[-1][1:] != (last.start.offset, last.end.offset):
+            out = [
+                (lib.clang_getTokenKind(t), e.start.offset, e.end.offset)
+                for t in array
+                for e in (lib.clang_getTokenExtent(tu, t),)
+            ]
+        return out
+    finally:
         lib.clang_disposeTokens(tu, tokens_p, count)
-    return out, errors
+
+
+def tokenize(data: bytes) -> tuple[list[Token], list[LexError]]:
+    """Lex ``data`` with libclang; return tokens and the gaps it could not lex
+    (an unterminated comment, a NUL byte), which make the stream untrustworthy.
+    Unterminated quotes come back as PUNCT tokens starting with a quote."""
+    return tokenize_many([data])[0]
+
+
+def tokenize_many(blobs: list[bytes]) -> list[tuple[list[Token], list[LexError]]]:
+    """Lex several files in one libclang translation unit (each parse has a
+    fixed cost of milliseconds); a file whose tokens run into the next one is
+    lexed again on its own, as is the file after it."""
+    starts, bodies, pos = [], [], len(_PREFIX)
+    for data in blobs:
+        skip = 3 if data.startswith(b"\xef\xbb\xbf") else 0  # a UTF-8 byte order mark
+        starts.append(pos - skip)
+        bodies.append(data[skip:])
+        pos += len(data) - skip + len(_SEP)
+    text = _PREFIX + _SEP.join(bodies) + _SUFFIX
+    name = "helperfix-input.c"
+    tu = _index().parse(name, args=["-xc", "-nostdinc", "-w"], unsaved_files=[(name, text)], options=_OPTIONS)
+    raw = _raw_tokens(tu, len(_PREFIX), len(text) - len(_SUFFIX))
+    out: list[tuple[list[Token], list[LexError]]] = []
+    k, redo = 0, set()
+    for i, data in enumerate(blobs):
+        base, end = starts[i], starts[i] + len(data)
+        mine = []
+        while k < len(raw) and raw[k][1] < end:
+            kind, s, e = raw[k]
+            if e > end:
+                redo.update((i, i + 1))
+            mine.append(Token(kind, s - base, e - base))
+            k += 1
+        out.append((mine, _gaps(data, mine)))
+    for i in sorted(redo):
+        if i < len(blobs) and len(blobs) > 1:
+            out[i] = tokenize_many([blobs[i]])[0]
+    return out
+
+
+def _gaps(data: bytes, tokens: list[Token]) -> list[LexError]:
+    errors: list[LexError] = []
+    pos = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    for _, start, end in tokens:
+        if start > pos and not data[pos:start].isspace():
+            _gap(data, pos, start, errors)
+        if end > pos:
+            pos = end
+    if pos < len(data) and not data[pos:].isspace():
+        _gap(data, pos, len(data), errors)
+    return errors
+
+
+def unterminated_quote(data: bytes, t: Token) -> bool:
+    return t.kind == PUNCT and data[t.start] in b"\"'"
+
+
+def _gap(data: bytes, lo: int, hi: int, errors: list[LexError]) -> None:
+    m = _BLANK.match(data, lo, hi)
+    if m.end() < hi:
+        at = m.end()
+        what = "unterminated /* comment" if data.startswith(b"/*", at) else "bytes the C lexer cannot read"
+        errors.append(LexError(at, what))

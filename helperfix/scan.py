@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from . import directives as dirs
 from .directives import Directive, Layout, ScanError
-from .lex import IDENT, KEYWORD, Token, tokenize
+from .lex import IDENT, KEYWORD, Token, tokenize, unterminated_quote
 from .source import Source
 
 ANNOTATION = b"__rust_helper"
@@ -303,17 +303,21 @@ def _macro_definitions(src: Source, d: Directive) -> list[Definition]:
     return out
 
 
-def scan(src: Source) -> FileScan:
-    """Scan one helper file.  Errors are returned in ``FileScan.error``."""
+def scan(src: Source, lexed: tuple[list[Token], list] | None = None) -> FileScan:
+    """Scan one helper file (``lexed``: its tokens, if already lexed in a batch).
+    Errors are returned in ``FileScan.error``."""
     result = FileScan(src)
     try:
-        tokens, lex_errors = tokenize(src.data, "helper.c")
+        tokens, lex_errors = lexed if lexed is not None else tokenize(src.data)
         result.tokens = tokens
         if lex_errors:
             e = lex_errors[0]
-            raise ScanError(src.line_of(e.offset) if e.offset else e.line, e.message)
+            raise ScanError(src.line_of(e.offset), e.message)
         lay = result.layout = dirs.layout(src, tokens)
         toks = lay.live
+        for t in toks:
+            if unterminated_quote(src.data, t):
+                raise ScanError(src.line_of(t.start), "missing terminating quote character")
         defs = result.definitions
         for first, name, lbrace, prev_end in _definitions(src, toks, strict=True):
             if _is_static(src, toks, first, name):
