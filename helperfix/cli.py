@@ -13,7 +13,7 @@ import sys
 
 from . import __version__
 from .diagnostics import Diagnostic, display, emit
-from .mode import Action, Mode
+from .mode import REWRITES, Action, Mode
 from .tree import HELPERS, TreeError, find_root, helper_files
 
 EXIT_OK, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
@@ -36,6 +36,11 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--check", action="store_true", help="write nothing; exit 1 if anything would change")
     a.add_argument("--style", help="clang-format style file (default: the tree's .clang-format)")
     a.add_argument("-q", "--quiet", action="store_true", help="no summary line")
+    a.add_argument(
+        "--only",
+        metavar="LIST",
+        help=f"comma-separated rewrites to run (default: all of {','.join(REWRITES)})",
+    )
 
     ls = sub.add_parser("list", help="inventory of helper definitions")
     _common(ls)
@@ -61,7 +66,21 @@ def cmd_annotate(args: argparse.Namespace) -> int:
 
     root, paths = _resolve(args)
     action = Action.CHECK if args.check else Action.DIFF if args.diff else Action.WRITE
-    mode = Mode(root=root, action=action, diff=args.diff, style=args.style, jobs=max(1, args.jobs), quiet=args.quiet)
+    rewrites = frozenset(REWRITES)
+    if args.only:
+        rewrites = frozenset(x.strip() for x in args.only.split(",") if x.strip())
+        unknown = rewrites - set(REWRITES)
+        if unknown:
+            raise TreeError(f"--only: unknown rewrite {', '.join(sorted(unknown))}")
+    mode = Mode(
+        root=root,
+        action=action,
+        diff=args.diff,
+        style=args.style,
+        jobs=max(1, args.jobs),
+        quiet=args.quiet,
+        rewrites=rewrites,
+    )
     files, diags = helper_files(paths, root)
     plans, outcomes = engine.run(files, mode)
     out = sys.stdout.buffer
@@ -76,9 +95,9 @@ def cmd_annotate(args: argparse.Namespace) -> int:
     if not mode.quiet:
         helpers = sum(p.definitions for p in plans)
         verb = {Action.WRITE: "rewrote", Action.DIFF: "would rewrite", Action.CHECK: "would rewrite"}[action]
-        todo = sum(len(p.edits) for p in plans)
+        todo = sum(p.definitions - p.annotated for p in plans)
         print(
-            f"helperfix: {len(files)} files, {helpers} helpers, {todo} to annotate; "
+            f"helperfix: {len(files)} files, {helpers} helpers, {todo} unannotated; "
             f"{verb} {changed} files; {len(diags)} errors",
             file=sys.stderr,
         )

@@ -19,20 +19,22 @@ from .diagnostics import Diagnostic, display
 from .lex import COMMENT, tokenize, tokenize_many
 from .mode import Mode
 from .rewrite import Edit, apply
-from .rewrite import annotate
+from .rewrite import annotate, atomic, fallback, helpers_block
 from .scan import scan
 from .source import Source, atomic_write, read
+from .tree import HELPERS
 from . import verify
 
 _PARALLEL_MIN = 64  # below this many files, worker start-up costs more than it saves
 _BATCH = 200  # files read and lexed together (bounds memory)
+HELPERS_C = os.path.join(HELPERS, "helpers.c")
 
 
 @dataclass
 class FilePlan:
     path: str
     digest: str = ""  # of the bytes, to notice a file changed under us
-    code: str = ""  # of the code tokens, to prove the rewrite kept them
+    code: str = ""  # of the live code tokens, to prove the rewrite kept them ("": not C)
     edits: list[Edit] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     definitions: int = 0
@@ -47,8 +49,18 @@ class Outcome:
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
-def plan_batch(paths: list[str]) -> list[FilePlan]:
-    """Read, lex (in one libclang parse) and scan a batch of files."""
+def _rewrites(path: str, mode: Mode) -> list[str]:
+    """Which rewrites apply to a file, by its place in the tree."""
+    rel = os.path.relpath(path, mode.root)
+    names = ["fallback", "annotate"]
+    if rel == HELPERS_C:
+        names.insert(1, "helpers-block")
+    return [n for n in names if n in mode.rewrites]
+
+
+def plan_batch(paths: list[str], mode: Mode, generated: str = "") -> list[FilePlan]:
+    """Read, lex (in one libclang parse) and scan a batch of files, and plan
+    each file's edits."""
     plans = [FilePlan(p) for p in paths]
     sources: list[tuple[FilePlan, Source]] = []
     for plan in plans:
@@ -63,10 +75,16 @@ def plan_batch(paths: list[str]) -> list[FilePlan]:
         if fs.error:
             plan.diagnostics.append(Diagnostic(display(plan.path), fs.error.line, fs.error.message))
             continue
-        plan.code = verify.digest(src.data, fs.tokens)
+        plan.code = verify.digest_live(src.data, fs.layout.live)
         plan.definitions = len(fs.definitions)
         plan.annotated = sum(d.annotated for d in fs.definitions)
-        plan.edits = annotate.edits(fs)
+        for name in _rewrites(plan.path, mode) if plan.path != generated else ():
+            if name == "fallback":
+                plan.edits += fallback.edits(fs, plan.diagnostics, report=os.path.relpath(plan.path, mode.root) != HELPERS_C)
+            elif name == "helpers-block":
+                plan.edits += helpers_block.edits(fs, plan.diagnostics)
+            else:
+                plan.edits += annotate.edits(fs)
     return plans
 
 
@@ -113,7 +131,7 @@ def finish_batch(plans: list[FilePlan], mode: Mode) -> list[Outcome]:
         pending.append((plan, out, src, apply(src.data, plan.edits)))
     lexed = tokenize_many([new for *_, new in pending]) if pending else []
     for (plan, out, src, new), (tokens, _) in zip(pending, lexed):
-        if verify.digest(new, tokens) != plan.code:
+        if plan.code and verify.digest(Source(plan.path, new), tokens) != plan.code:
             line = src.line_of(plan.edits[0].start)
             msg = "internal check failed: the rewrite would change code; not touched"
             out.diagnostics.append(Diagnostic(display(plan.path), line, msg))
@@ -170,7 +188,17 @@ def _map(fn, batches: list[list], mode: Mode) -> list:
 
 
 def run(files: list[str], mode: Mode) -> tuple[list[FilePlan], list[Outcome]]:
-    plans = _map(plan_batch, _batches(files, mode), mode)
+    pending = None
+    if "atomic" in mode.rewrites and os.path.join(mode.root, atomic.OUTPUT) in files:
+        pending = atomic.start(mode.root, enabled=True)
+    generated = pending.out.path if pending and (pending.gen or pending.diagnostics) else ""
+    plans = _map(partial(plan_batch, mode=mode, generated=generated), _batches(files, mode), mode)
+    if pending is not None:
+        for path, data, edits in pending.finish():
+            digest = hashlib.sha1(data).hexdigest()
+            plans.append(FilePlan(path, digest=digest, edits=edits))
+        if pending.diagnostics:
+            plans.append(FilePlan(pending.out.path, diagnostics=pending.diagnostics))
     _settle(plans, mode)
     outcomes = _map(partial(finish_batch, mode=mode), _batches(plans, mode), mode)
     return plans, outcomes

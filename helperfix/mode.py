@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from enum import Enum
 
 
+REWRITES = ("fallback", "annotate", "helpers-block", "atomic")
+
+
 class Action(Enum):
     WRITE = "write"  # rewrite files in place
     DIFF = "diff"  # print a unified diff, write nothing
@@ -21,6 +24,7 @@ class Mode:
     style: str | None = None  # .clang-format to use; None: the tree's or ours
     jobs: int = os.cpu_count() or 1
     quiet: bool = False
+    rewrites: frozenset[str] = frozenset(REWRITES)
 
     @property
     def writes(self) -> bool:

@@ -1,0 +1,67 @@
+"""Give helpers.c the one definition of ``__rust_helper`` the tree needs.
+
+The block goes after the file's header comment and before the first
+``#include "....c"``; a plain ``#define __rust_helper`` is replaced by it.
+"""
+
+from __future__ import annotations
+
+from ..diagnostics import Diagnostic, display
+from ..scan import FileScan
+from . import Edit
+from .defines import MACRO, bindgen_groups, defines, guarded
+
+INCLUDE = b"#include <linux/compiler_types.h>"
+BLOCK = (
+    INCLUDE
+    + b"""
+
+#ifdef __BINDGEN__
+// bindgen drops inline functions, so it has to see helpers as ordinary ones.
+#define __rust_helper
+#else
+// Helper bitcode is linked into Rust crates. LLVM will not inline across C
+// and Rust codegen units whose options differ, even harmlessly (hardening
+// flags, builtin lists, target feature strings); __always_inline overrides
+// that check so the wrappers cost nothing.
+#define __rust_helper __always_inline
+#endif
+"""
+)
+
+
+def _anchor(fs: FileScan) -> int:
+    """Offset where the block goes: the first ``#include "*.c"``, else the
+    first directive or code after the header comment, else the end."""
+    src = fs.source
+    for d in fs.directives:
+        if d.name == "include" and d.rest(src).startswith(b'"') and d.rest(src).endswith(b'.c"'):
+            return d.start
+    firsts = [d.start for d in fs.directives] + [t.start for t in fs.layout.live]
+    return min(firsts) if firsts else len(src.data)
+
+
+def edits(fs: FileScan, diags: list[Diagnostic]) -> list[Edit]:
+    src = fs.source
+    blocks = bindgen_groups(fs)
+    if len(blocks) > 1:
+        msg = "__BINDGEN__ block for __rust_helper appears twice; not touched"
+        diags.append(Diagnostic(display(src.path), blocks[1].opener.line, msg, "warning"))
+    if blocks:
+        return []
+    out: list[Edit] = []
+    for d in defines(fs):  # a plain define is replaced by the block
+        if d.rest(src) == MACRO and not guarded(fs, d.line):
+            end = src.line_start(d.line + 1) if d.line < src.nlines else len(src.data)
+            out.append(Edit(src.line_start(d.line), end, b""))
+    nl = src.newline()
+    has_include = any(d.name == "include" and d.rest(src) == b"<linux/compiler_types.h>" for d in fs.directives)
+    text = BLOCK if not has_include else BLOCK[len(INCLUDE) + 2 :]
+    at = _anchor(fs)
+    if at == len(src.data) and src.data and not src.data.endswith(b"\n"):
+        text = b"\n" + text
+    text = (text + b"\n").replace(b"\n", nl) if at < len(src.data) else text.replace(b"\n", nl)
+    if any(e.start <= at < e.end for e in out):
+        at = next(e.start for e in out if e.start <= at < e.end)
+    out.append(Edit(at, at, text))
+    return out
