@@ -20,9 +20,20 @@ EXIT_OK, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
 
 
 def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("paths", nargs="*", metavar="PATH", help="helper files or folders (default: rust/helpers of the tree around the cwd)")
+    p.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="helper files or folders (default: rust/helpers of the tree around the cwd)",
+    )
     p.add_argument("--root", help="the kernel tree (default: found from PATH)")
-    p.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, help="worker processes (default: all cores)")
+    p.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="worker processes (default: all cores)",
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -33,7 +44,9 @@ def _parser() -> argparse.ArgumentParser:
     a = sub.add_parser("annotate", help="add __rust_helper to every helper definition")
     _common(a)
     a.add_argument("--diff", action="store_true", help="print a unified diff; write nothing")
-    a.add_argument("--check", action="store_true", help="write nothing; exit 1 if anything would change")
+    a.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 if anything would change"
+    )
     a.add_argument("--style", help="clang-format style file (default: the tree's .clang-format)")
     a.add_argument("-q", "--quiet", action="store_true", help="no summary line")
     a.add_argument(
@@ -94,7 +107,11 @@ def cmd_annotate(args: argparse.Namespace) -> int:
     emit(diags)
     if not mode.quiet:
         helpers = sum(p.definitions for p in plans)
-        verb = {Action.WRITE: "rewrote", Action.DIFF: "would rewrite", Action.CHECK: "would rewrite"}[action]
+        verb = {
+            Action.WRITE: "rewrote",
+            Action.DIFF: "would rewrite",
+            Action.CHECK: "would rewrite",
+        }[action]
         todo = sum(p.definitions - p.annotated for p in plans)
         print(
             f"helperfix: {len(files)} files, {helpers} helpers, {todo} unannotated; "

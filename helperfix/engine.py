@@ -15,15 +15,14 @@ from functools import partial
 from multiprocessing import get_context
 
 from . import format as fmt
+from . import verify
 from .diagnostics import Diagnostic, display
 from .lex import COMMENT, tokenize, tokenize_many
 from .mode import Mode
-from .rewrite import Edit, apply
-from .rewrite import annotate, atomic, fallback, helpers_block
+from .rewrite import Edit, annotate, apply, atomic, fallback, helpers_block
 from .scan import scan
 from .source import Source, atomic_write, read
 from .tree import HELPERS
-from . import verify
 
 _PARALLEL_MIN = 64  # below this many files, worker start-up costs more than it saves
 _BATCH = 200  # files read and lexed together (bounds memory)
@@ -80,7 +79,9 @@ def plan_batch(paths: list[str], mode: Mode, generated: str = "") -> list[FilePl
         plan.annotated = sum(d.annotated for d in fs.definitions)
         for name in _rewrites(plan.path, mode) if plan.path != generated else ():
             if name == "fallback":
-                plan.edits += fallback.edits(fs, plan.diagnostics, report=os.path.relpath(plan.path, mode.root) != HELPERS_C)
+                plan.edits += fallback.edits(
+                    fs, plan.diagnostics, report=os.path.relpath(plan.path, mode.root) != HELPERS_C
+                )
             elif name == "helpers-block":
                 plan.edits += helpers_block.edits(fs, plan.diagnostics)
             else:

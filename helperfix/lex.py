@@ -103,7 +103,9 @@ def tokenize_many(blobs: list[bytes]) -> list[tuple[list[Token], list[LexError]]
         pos += len(data) - skip + len(_SEP)
     text = _PREFIX + _SEP.join(bodies) + _SUFFIX
     name = "helperfix-input.c"
-    tu = _index().parse(name, args=["-xc", "-nostdinc", "-w"], unsaved_files=[(name, text)], options=_OPTIONS)
+    tu = _index().parse(
+        name, args=["-xc", "-nostdinc", "-w"], unsaved_files=[(name, text)], options=_OPTIONS
+    )
     raw = _raw_tokens(tu, len(_PREFIX), len(text) - len(_SUFFIX))
     out: list[tuple[list[Token], list[LexError]]] = []
     k, redo = 0, set()
@@ -144,5 +146,9 @@ def _gap(data: bytes, lo: int, hi: int, errors: list[LexError]) -> None:
     m = _BLANK.match(data, lo, hi)
     if m.end() < hi:
         at = m.end()
-        what = "unterminated /* comment" if data.startswith(b"/*", at) else "bytes the C lexer cannot read"
+        what = (
+            "unterminated /* comment"
+            if data.startswith(b"/*", at)
+            else "bytes the C lexer cannot read"
+        )
         errors.append(LexError(at, what))

@@ -6,7 +6,6 @@ import os
 from dataclasses import dataclass
 from enum import Enum
 
-
 REWRITES = ("fallback", "annotate", "helpers-block", "atomic")
 
 

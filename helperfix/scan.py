@@ -180,9 +180,7 @@ def _is_standalone_macro(src: Source, toks: list[Token], i: int, match: dict[int
     return close if src.line_of(after.start) > src.line_of(toks[close].end - 1) else -1
 
 
-def _definitions(
-    src: Source, toks: list[Token], strict: bool
-) -> list[tuple[int, int, int, int]]:
+def _definitions(src: Source, toks: list[Token], strict: bool) -> list[tuple[int, int, int, int]]:
     """(first, name, lbrace, prev_end) token indices of each file-scope function
     definition; prev_end is the index just past the previous item."""
     data = src.data
@@ -213,7 +211,10 @@ def _definitions(
             if not eq and before == b")":
                 name = _function_name(src, toks, start, i, match)
                 if name is None and strict:
-                    raise ScanError(src.line_of(toks[start].start), "cannot tell the name of the function defined here")
+                    raise ScanError(
+                        src.line_of(toks[start].start),
+                        "cannot tell the name of the function defined here",
+                    )
             if name is not None:
                 out.append((start, name, i, prev_end))
                 start, prev_end = None, close + 1

@@ -23,7 +23,9 @@ def find_root(path: str) -> str:
             return here
         parent = os.path.dirname(here)
         if parent == here:
-            raise TreeError(f"{display(path)}: no kernel tree (rust/helpers/) around it; use --root")
+            raise TreeError(
+                f"{display(path)}: no kernel tree (rust/helpers/) around it; use --root"
+            )
         here = parent
 
 
@@ -46,7 +48,9 @@ def helper_files(paths: list[str], root: str) -> tuple[list[str], list[Diagnosti
             return
         real = os.path.realpath(absf)
         if not _inside(real, real_root):
-            diags.append(Diagnostic(display(f), 0, "symlink leads outside the kernel tree; not followed"))
+            diags.append(
+                Diagnostic(display(f), 0, "symlink leads outside the kernel tree; not followed")
+            )
             return
         if real not in seen:
             seen.add(real)
@@ -55,14 +59,22 @@ def helper_files(paths: list[str], root: str) -> tuple[list[str], list[Diagnosti
     for p in paths:
         if os.path.isdir(p):
             if os.path.islink(p) and not _inside(os.path.realpath(p), real_root):
-                diags.append(Diagnostic(display(p), 0, "symlink leads outside the kernel tree; not followed"))
+                diags.append(
+                    Diagnostic(display(p), 0, "symlink leads outside the kernel tree; not followed")
+                )
                 continue
             for dirpath, dirnames, filenames in os.walk(p):
                 kept = []
                 for d in sorted(dirnames):
                     full = os.path.join(dirpath, d)
                     if os.path.islink(full) and not _inside(os.path.realpath(full), real_root):
-                        diags.append(Diagnostic(display(full), 0, "symlink leads outside the kernel tree; not followed"))
+                        diags.append(
+                            Diagnostic(
+                                display(full),
+                                0,
+                                "symlink leads outside the kernel tree; not followed",
+                            )
+                        )
                     else:
                         kept.append(d)
                 dirnames[:] = kept

@@ -25,11 +25,39 @@ def _region_end(src: Source, d: Definition) -> int:
     return last
 
 
+def _columns(text: bytes) -> int:
+    col = 0
+    for c in text:
+        col = (col // 8 + 1) * 8 if c == 9 else col + 1
+    return col
+
+
+def _macro_edit(src: Source, d: Definition, nl: bytes) -> Edit:
+    """Inside a multi-line macro body the annotation gets a continuation line
+    of its own, its backslash aligned with the next line's, so no line grows."""
+    line = src.line_of(d.anchor)
+    start, end = src.line_start(line), src.line_end(line)
+    text = src.data[start:end]
+    indent = src.data[start : d.anchor]
+    if not text.endswith(b"\\") or indent.strip():
+        return Edit(d.anchor, d.anchor, ANNOTATION + b" ")
+    target = _columns(text[:-1])  # the backslash's column
+    col = _columns(indent + ANNOTATION)
+    pad = b""
+    while (col // 8 + 1) * 8 <= target:
+        pad += b"\t"
+        col = (col // 8 + 1) * 8
+    pad += b" " * (target - col) if pad or col < target else b" "
+    return Edit(d.anchor, d.anchor, ANNOTATION + pad + b"\\" + nl + indent)
+
+
 def edit_for(src: Source, d: Definition) -> Edit:
     nl = src.newline(src.line_of(d.anchor))
     if d.own_line:
         return Edit(d.anchor, d.anchor, ANNOTATION + nl)
-    if d.crosses_directive or d.macro:
+    if d.macro:
+        return _macro_edit(src, d, nl)
+    if d.crosses_directive:
         return Edit(d.anchor, d.anchor, ANNOTATION + b" ")
     last = d.tokens[_region_end(src, d)]
     text = ANNOTATION + b" " + src.data[d.first : last.end]

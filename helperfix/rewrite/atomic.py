@@ -106,7 +106,9 @@ def _start(root: str, generator: bytes, original: bool) -> _Run:
     cwd = root
     if not original:  # the edited generator runs in a copy of scripts/atomic
         run.tmp = cwd = tempfile.mkdtemp(prefix="helperfix-atomic-")
-        shutil.copytree(os.path.join(root, "scripts", "atomic"), os.path.join(cwd, "scripts", "atomic"))
+        shutil.copytree(
+            os.path.join(root, "scripts", "atomic"), os.path.join(cwd, "scripts", "atomic")
+        )
         with open(os.path.join(cwd, GENERATOR), "wb") as fh:
             fh.write(generator)
     run.proc = subprocess.Popen(
@@ -140,7 +142,9 @@ class Pending:
         after, err2 = self.after.result() if self.after else (None, "")
         out_name = display(self.out.path)
         if before is None:
-            self.diagnostics.append(Diagnostic(display(self.gen.path), 0, f"generator failed: {err}"))
+            self.diagnostics.append(
+                Diagnostic(display(self.gen.path), 0, f"generator failed: {err}")
+            )
             return []
         if with_checksum(before) != self.out.data:
             msg = "does not match its generator (hand-edited?); left alone, regenerate it first"
@@ -149,7 +153,9 @@ class Pending:
         if not self.spans:
             return []
         if after is None:
-            self.diagnostics.append(Diagnostic(display(self.gen.path), 0, f"edited generator failed: {err2}"))
+            self.diagnostics.append(
+                Diagnostic(display(self.gen.path), 0, f"edited generator failed: {err2}")
+            )
             return []
         gen_edits = [Edit(a, b, b"") for a, b in self.spans]
         whole = [Edit(0, len(self.out.data), with_checksum(after))]
@@ -170,7 +176,9 @@ def start(root: str, enabled: bool) -> Pending:
     try:
         pending.gen = read(gen_path)
     except OSError:
-        pending.diagnostics.append(Diagnostic(name, 0, f"generated, but {GENERATOR} is missing; left alone"))
+        pending.diagnostics.append(
+            Diagnostic(name, 0, f"generated, but {GENERATOR} is missing; left alone")
+        )
         return pending
     if not checksum_ok(pending.out.data):
         line = pending.out.data.count(b"\n")

@@ -17,7 +17,9 @@ from ..source import Source
 from . import Edit
 from .defines import bindgen_groups, defines, in_group
 
-_TODO = re.compile(rb"[ \t]*//[ \t]*TODO: Remove this after INLINE_HELPERS support is added\.[ \t]*\r?$")
+_TODO = re.compile(
+    rb"[ \t]*//[ \t]*TODO: Remove this after INLINE_HELPERS support is added\.[ \t]*\r?$"
+)
 _IFNDEF = re.compile(rb"[ \t]*#[ \t]*ifndef[ \t]+__rust_helper[ \t]*\r?$")
 _DEFINE = re.compile(rb"[ \t]*#[ \t]*define[ \t]+__rust_helper[ \t]*\r?$")
 _ENDIF = re.compile(rb"[ \t]*#[ \t]*endif\b.*\r?$")
@@ -27,13 +29,12 @@ _BLANK = re.compile(rb"[ \t]*\r?$")
 def construct_at(src: Source, line: int) -> tuple[int, int] | None:
     """Byte span of the fallback construct whose ``#ifndef`` is on ``line``
     (with its TODO line and trailing blank line), or None if it is not exact."""
+
     def text(n: int) -> bytes:
         return src.data[src.line_start(n) : src.line_end(n)] if 1 <= n <= src.nlines else b""
 
     if not (
-        _IFNDEF.match(text(line))
-        and _DEFINE.match(text(line + 1))
-        and _ENDIF.match(text(line + 2))
+        _IFNDEF.match(text(line)) and _DEFINE.match(text(line + 1)) and _ENDIF.match(text(line + 2))
     ):
         return None
     first, last = line, line + 2

@@ -12,9 +12,7 @@ from . import Edit
 from .defines import MACRO, bindgen_groups, defines, guarded
 
 INCLUDE = b"#include <linux/compiler_types.h>"
-BLOCK = (
-    INCLUDE
-    + b"""
+BLOCK = INCLUDE + b"""
 
 #ifdef __BINDGEN__
 // bindgen drops inline functions, so it has to see helpers as ordinary ones.
@@ -27,7 +25,6 @@ BLOCK = (
 #define __rust_helper __always_inline
 #endif
 """
-)
 
 
 def _anchor(fs: FileScan) -> int:
@@ -55,7 +52,9 @@ def edits(fs: FileScan, diags: list[Diagnostic]) -> list[Edit]:
             end = src.line_start(d.line + 1) if d.line < src.nlines else len(src.data)
             out.append(Edit(src.line_start(d.line), end, b""))
     nl = src.newline()
-    has_include = any(d.name == "include" and d.rest(src) == b"<linux/compiler_types.h>" for d in fs.directives)
+    has_include = any(
+        d.name == "include" and d.rest(src) == b"<linux/compiler_types.h>" for d in fs.directives
+    )
     text = BLOCK if not has_include else BLOCK[len(INCLUDE) + 2 :]
     at = _anchor(fs)
     if at == len(src.data) and src.data and not src.data.endswith(b"\n"):
