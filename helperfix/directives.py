@@ -39,8 +39,15 @@ class Directive:
 
     def rest(self, src: Source) -> bytes:
         """The directive's argument text, whitespace folded, comments dropped."""
-        parts = [src.data[t.start : t.end] for t in self.tokens if t.kind != COMMENT]
-        return _SPACE.sub(b" ", b" ".join(parts)).strip()
+        parts, prev = [], -1
+        for t in self.tokens:
+            if t.kind == COMMENT:
+                continue
+            if prev >= 0 and t.start > prev:
+                parts.append(b" ")
+            parts.append(src.data[t.start : t.end])
+            prev = t.end
+        return _SPACE.sub(b" ", b"".join(parts)).strip()
 
 
 @dataclass

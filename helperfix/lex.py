@@ -118,7 +118,10 @@ def tokenize_many(blobs: list[bytes]) -> list[tuple[list[Token], list[LexError]]
                 redo.update((i, i + 1))
             mine.append(Token(kind, s - base, e - base))
             k += 1
-        out.append((mine, _gaps(data, mine)))
+        errors = _gaps(data, mine)
+        if errors:  # an unterminated comment also swallows the next files
+            redo.update((i, i + 1))
+        out.append((mine, errors))
     for i in sorted(redo):
         if i < len(blobs) and len(blobs) > 1:
             out[i] = tokenize_many([blobs[i]])[0]

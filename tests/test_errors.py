@@ -1,0 +1,76 @@
+"""Bad input: a clear path:line error, the file untouched, the rest processed."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from conftest import make_tree, run, snapshot
+
+BAD = [
+    ("unterminated comment", "void a(void)\n{\n}\n/* oops\n", 4),
+    ("unbalanced #if", "#ifdef X\nvoid a(void)\n{\n}\n", 1),
+    ("#endif without #if", "void a(void)\n{\n}\n#endif\n", 4),
+    ("unterminated string", 'void a(void)\n{\n\tputs("x);\n}\n', 3),
+    ("brace split across arms", "#ifdef X\nvoid a(void) {\n#else\nvoid a(int b) {\n#endif\n}\n", 2),
+]
+
+
+@pytest.mark.parametrize("text,line", [c[1:] for c in BAD], ids=[c[0] for c in BAD])
+def test_bad_file_reported_and_untouched(tmp_path, text, line):
+    root = make_tree(
+        tmp_path, {"rust/helpers/bad.c": text, "rust/helpers/good.c": "void g(void)\n{\n}\n"}
+    )
+    r = run("annotate", str(root / "rust/helpers"), cwd=root)
+    err = r.stderr.decode()
+    assert r.returncode == 2
+    assert f"rust/helpers/bad.c:{line}: error: " in err, err
+    assert "Traceback" not in err
+    assert (root / "rust/helpers/bad.c").read_text() == text
+    assert (root / "rust/helpers/good.c").read_text().startswith("__rust_helper void g(void)")
+
+
+def test_missing_path(tmp_path):
+    root = make_tree(tmp_path, {})
+    r = run("annotate", "--root", str(root), str(root / "rust/helpers/nope.c"))
+    assert r.returncode == 2 and b"nope.c: error: no such file or directory" in r.stderr
+
+
+def test_symlink_out_of_tree_is_refused(tmp_path):
+    outside = tmp_path / "outside.c"
+    outside.write_text("void o(void)\n{\n}\n")
+    root = make_tree(tmp_path / "k", {"rust/helpers/a.c": "void a(void)\n{\n}\n"})
+    os.symlink(outside, root / "rust/helpers/link.c")
+    r = run("annotate", str(root / "rust/helpers"))
+    assert r.returncode == 2 and b"link.c: error: symlink leads outside the kernel tree" in r.stderr
+    assert outside.read_text() == "void o(void)\n{\n}\n"
+    assert (root / "rust/helpers/a.c").read_text().startswith("__rust_helper")
+
+
+def test_read_only_file_is_reported(tmp_path):
+    if os.geteuid() == 0:
+        # root can write read-only files; make the folder read-only instead so
+        # the rename fails the way it would for a normal user
+        pytest.skip("running as root: permissions are not enforced")
+    root = make_tree(tmp_path, {"rust/helpers/a.c": "void a(void)\n{\n}\n"})
+    os.chmod(root / "rust/helpers", 0o555)
+    try:
+        r = run("annotate", str(root / "rust/helpers"))
+    finally:
+        os.chmod(root / "rust/helpers", 0o755)
+    assert r.returncode == 2 and b"cannot write" in r.stderr
+
+
+def test_no_temporary_files_left(tmp_path):
+    root = make_tree(
+        tmp_path, {"rust/helpers/a.c": "void a(void)\n{\n}\n", "rust/helpers/b.c": "/* bad"}
+    )
+    run("annotate", str(root / "rust/helpers"))
+    assert sorted(snapshot(root)) == ["rust/helpers/a.c", "rust/helpers/b.c"]
+
+
+def test_write_keeps_permissions(tmp_path):
+    root = make_tree(tmp_path, {"rust/helpers/a.c": "void a(void)\n{\n}\n"})
+    os.chmod(root / "rust/helpers/a.c", 0o640)
+    assert run("annotate", str(root / "rust/helpers")).returncode == 0
+    assert os.stat(root / "rust/helpers/a.c").st_mode & 0o777 == 0o640
