@@ -55,6 +55,12 @@ def _parser() -> argparse.ArgumentParser:
         help=f"comma-separated rewrites to run (default: all of {','.join(REWRITES)})",
     )
 
+    c = sub.add_parser("check", help="lint gate: report what is not migrated (tree or patch)")
+    _common(c)
+    c.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text")
+    c.add_argument("--patch", metavar="FILE", help="check a patch, mail or mbox ('-': stdin)")
+    c.add_argument("--tree", metavar="DIR", help="with --patch: apply it to a copy of DIR first")
+
     ls = sub.add_parser("list", help="inventory of helper definitions")
     _common(ls)
     ls.add_argument("--json", action="store_true", help="JSON instead of text")
@@ -162,10 +168,44 @@ def cmd_list(args: argparse.Namespace) -> int:
     return EXIT_ERROR if diags else EXIT_OK
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    from .lint.output import render
+
+    if args.patch is not None:
+        from .patch import PatchError, check_patch
+
+        if args.paths or args.root:
+            raise TreeError("--patch takes no PATH or --root (use --tree DIR)")
+        try:
+            data = sys.stdin.buffer.read() if args.patch == "-" else open(args.patch, "rb").read()
+        except OSError as e:
+            raise TreeError(f"{args.patch}: {e.strerror}") from e
+        try:
+            findings, lines, bad = check_patch(data, args.tree)
+        except PatchError as e:
+            name = "<stdin>" if args.patch == "-" else args.patch
+            print(
+                f"{name}:{e.line}: error: {e}" if e.line else f"{name}: error: {e}", file=sys.stderr
+            )
+            return EXIT_ERROR
+    else:
+        if args.tree:
+            raise TreeError("--tree goes with --patch")
+        from .check import check_tree
+
+        root, paths = _resolve(args)
+        findings, lines, bad = check_tree(root, paths)
+    sys.stdout.write(render(args.format, findings, lines))
+    if bad:
+        return EXIT_ERROR
+    return EXIT_FOUND if any(f.level in ("ERROR", "WARNING") for f in findings) else EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return {"annotate": cmd_annotate, "list": cmd_list}[args.command](args)
+        commands = {"annotate": cmd_annotate, "check": cmd_check, "list": cmd_list}
+        return commands[args.command](args)
     except TreeError as e:
         print(f"helperfix: error: {e}", file=sys.stderr)
         return EXIT_ERROR

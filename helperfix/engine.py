@@ -16,11 +16,11 @@ from multiprocessing import get_context
 
 from . import format as fmt
 from . import verify
+from .batch import scan_paths
 from .diagnostics import Diagnostic, display
 from .lex import COMMENT, tokenize, tokenize_many
 from .mode import Mode
 from .rewrite import Edit, annotate, apply, atomic, fallback, helpers_block
-from .scan import scan
 from .source import Source, atomic_write, read
 from .tree import HELPERS
 
@@ -60,33 +60,28 @@ def _rewrites(path: str, mode: Mode) -> list[str]:
 def plan_batch(paths: list[str], mode: Mode, generated: str = "") -> list[FilePlan]:
     """Read, lex (in one libclang parse) and scan a batch of files, and plan
     each file's edits."""
-    plans = [FilePlan(p) for p in paths]
-    sources: list[tuple[FilePlan, Source]] = []
-    for plan in plans:
-        try:
-            sources.append((plan, read(plan.path)))
-        except OSError as e:
-            plan.diagnostics.append(Diagnostic(display(plan.path), 0, f"cannot read: {e.strerror}"))
-    lexed = tokenize_many([src.data for _, src in sources]) if sources else []
-    for (plan, src), lx in zip(sources, lexed):
-        plan.digest = hashlib.sha1(src.data).hexdigest()
-        fs = scan(src, lx)
-        if fs.error:
-            plan.diagnostics.append(Diagnostic(display(plan.path), fs.error.line, fs.error.message))
+    plans = []
+    for item in scan_paths(paths):
+        plan = FilePlan(item.path)
+        plans.append(plan)
+        if item.error:
+            plan.diagnostics.append(item.error)
             continue
+        src, fs = item.source, item.scan
+        plan.digest = hashlib.sha1(src.data).hexdigest()
         plan.code = verify.digest_live(src.data, fs.layout.live)
         plan.definitions = len(fs.definitions)
         plan.annotated = sum(d.annotated for d in fs.definitions)
+        rel = os.path.relpath(plan.path, mode.root)
         for name in _rewrites(plan.path, mode) if plan.path != generated else ():
             if name == "fallback":
-                plan.edits += fallback.edits(
-                    fs, plan.diagnostics, report=os.path.relpath(plan.path, mode.root) != HELPERS_C
-                )
+                plan.edits += fallback.edits(fs, plan.diagnostics, report=rel != HELPERS_C)
             elif name == "helpers-block":
                 plan.edits += helpers_block.edits(fs, plan.diagnostics)
             else:
                 plan.edits += annotate.edits(fs)
-    return plans
+    order = {p: i for i, p in enumerate(paths)}
+    return sorted(plans, key=lambda p: order[p.path])
 
 
 def _settle(plans: list[FilePlan], mode: Mode) -> None:

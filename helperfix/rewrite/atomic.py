@@ -95,7 +95,7 @@ class _Run:
         return out, ""
 
 
-def _start(root: str, generator: bytes, original: bool) -> _Run:
+def run_generator(root: str, generator: bytes, original: bool) -> _Run:
     run = _Run(_key(root, generator))
     try:
         with open(os.path.join(_cache_dir(), f"atomic-{run.key}.c"), "rb") as fh:
@@ -132,6 +132,7 @@ class Pending:
     before: _Run | None = None
     after: _Run | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    problem: str = ""  # a stable type name for the first diagnostic (for lints)
 
     def finish(self) -> list[tuple[str, bytes, list[Edit]]]:
         """(path, current bytes, edits) for the generator and atomic.c, or
@@ -184,12 +185,13 @@ def start(root: str, enabled: bool) -> Pending:
         line = pending.out.data.count(b"\n")
         msg = "trailing sha1 line does not match the file (hand-edited?); left alone"
         pending.diagnostics.append(Diagnostic(name, line, msg))
+        pending.problem = "ATOMIC_CHECKSUM"
         return pending
     pending.spans = constructs_in_text(pending.gen) if enabled else []
-    pending.before = _start(root, pending.gen.data, original=True)
+    pending.before = run_generator(root, pending.gen.data, original=True)
     if pending.spans:
         new = bytearray(pending.gen.data)
         for a, b in reversed(pending.spans):
             del new[a:b]
-        pending.after = _start(root, bytes(new), original=False)
+        pending.after = run_generator(root, bytes(new), original=False)
     return pending
