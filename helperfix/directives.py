@@ -107,8 +107,9 @@ def _negate(arms: list[str]) -> str:
     return " && ".join(f"!({a})" for a in arms)
 
 
-def layout(src: Source, tokens: list[Token]) -> Layout:
-    """Split ``tokens`` into directives and live code, and build the arm tree."""
+def layout(src: Source, tokens: list[Token], lenient: bool = False) -> Layout:
+    """Split ``tokens`` into directives and live code, and build the arm tree.
+    ``lenient`` (for patch fragments) ignores unbalanced conditionals."""
     data = src.data
     directives: list[Directive] = []
     groups: list[Group] = []
@@ -155,6 +156,8 @@ def layout(src: Source, tokens: list[Token]) -> Layout:
             dead_depth += dead
             continue
         if not stack:
+            if lenient:
+                continue
             raise ScanError(line, f"#{name} without #if")
         gid, arm = stack[-1]
         d.group = gid
@@ -165,7 +168,7 @@ def layout(src: Source, tokens: list[Token]) -> Layout:
             stack.pop()
             dead_flags.pop()
             continue
-        if raw_arms[gid][-1] == "#else":
+        if raw_arms[gid][-1] == "#else" and not lenient:
             raise ScanError(line, f"#{name} after #else")
         if name == "else":
             group.arms.append(_negate(raw_arms[gid]))
@@ -179,7 +182,7 @@ def layout(src: Source, tokens: list[Token]) -> Layout:
         stack[-1] = (gid, arm + 1)
         dead_flags[-1] = dead
         dead_depth += dead
-    if stack:
+    if stack and not lenient:
         opener = groups[stack[-1][0]].opener
         raise ScanError(opener.line, f"unterminated #{opener.name}")
     return Layout(directives, groups, live, stacks)

@@ -80,7 +80,7 @@ def _match(src: Source, toks: list[Token], strict: bool) -> dict[int, int]:
             if not stack or data[toks[stack[-1]].start] != closers[s][0]:
                 if strict:
                     raise ScanError(src.line_of(t.start), f"unbalanced '{s.decode()}'")
-                return out
+                continue  # lenient: a fragment may start inside a body
             out[stack.pop()] = i
     if stack and strict:
         t = toks[stack[-1]]
@@ -202,9 +202,7 @@ def _definitions(src: Source, toks: list[Token], strict: bool) -> list[tuple[int
         elif s == b";":
             start, prev_end, i = None, i + 1, i + 1
         elif s == b"{":
-            if i not in match:
-                return out
-            close = match[i]
+            close = match.get(i, n - 1)  # lenient: a fragment may end inside a body
             eq = any(data[toks[k].start : toks[k].end] == b"=" for k in range(start, i))
             before = data[toks[i - 1].start : toks[i - 1].end] if i > start else b""
             name = None
@@ -218,6 +216,8 @@ def _definitions(src: Source, toks: list[Token], strict: bool) -> list[tuple[int
             if name is not None:
                 out.append((start, name, i, prev_end))
                 start, prev_end = None, close + 1
+            if i not in match:
+                return out
             i = close + 1
         else:
             i += 1
@@ -304,9 +304,12 @@ def _macro_definitions(src: Source, d: Directive) -> list[Definition]:
     return out
 
 
-def scan(src: Source, lexed: tuple[list[Token], list] | None = None) -> FileScan:
+def scan(
+    src: Source, lexed: tuple[list[Token], list] | None = None, lenient: bool = False
+) -> FileScan:
     """Scan one helper file (``lexed``: its tokens, if already lexed in a batch).
-    Errors are returned in ``FileScan.error``."""
+    Errors are returned in ``FileScan.error``.  ``lenient`` reads a fragment
+    (a patch hunk): unbalanced braces and directives are tolerated."""
     result = FileScan(src)
     try:
         tokens, lex_errors = lexed if lexed is not None else tokenize(src.data)
@@ -314,16 +317,21 @@ def scan(src: Source, lexed: tuple[list[Token], list] | None = None) -> FileScan
         if lex_errors:
             e = lex_errors[0]
             raise ScanError(src.line_of(e.offset), e.message)
-        lay = result.layout = dirs.layout(src, tokens)
+        lay = result.layout = dirs.layout(src, tokens, lenient)
         toks = lay.live
         for t in toks:
             if unterminated_quote(src.data, t):
                 raise ScanError(src.line_of(t.start), "missing terminating quote character")
         defs = result.definitions
-        for first, name, lbrace, prev_end in _definitions(src, toks, strict=True):
+        for first, name, lbrace, prev_end in _definitions(src, toks, strict=not lenient):
             if _is_static(src, toks, first, name):
                 continue
-            anchor, own_line, crosses = _anchor(src, lay, first, name, lbrace, prev_end)
+            try:
+                anchor, own_line, crosses = _anchor(src, lay, first, name, lbrace, prev_end)
+            except ScanError:
+                if not lenient:
+                    raise
+                anchor, own_line, crosses = toks[first].start, False, True
             units = _units(src, toks, name, lbrace, {})
             defs.append(
                 Definition(

@@ -27,6 +27,7 @@ class Finding:
     message: str
     column: int = 0
     helper: str | None = None
+    span: tuple[int, int] = (0, 0)  # first and last line of the declaration (not shown)
 
 
 @dataclass

@@ -24,4 +24,5 @@ def check(ctx: Context) -> Iterable[Finding]:
                 f"helper '{d.name}'{where} is not marked __rust_helper",
                 column(fs.source, d.anchor),
                 d.name,
+                (fs.source.line_of(d.anchor), fs.source.line_of(d.lbrace)),
             )
