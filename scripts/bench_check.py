@@ -1,0 +1,86 @@
+#!/usr/bin/env python3
+"""Benchmark: ``helperfix check`` vs spatch in report mode on the late-2025 tree.
+
+spatch runs a semantic patch that prints every function definition lacking
+``__rust_helper``; helperfix runs its full lint (all rules).  Both read a
+fresh copy each time; prints medians, the ratio and how many unannotated
+helpers each reported.
+
+    python3 scripts/bench_check.py [--runs 7] [--corpus DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+
+from benchlib import CORPUS, interleaved, table
+
+REPORT = """\
+@annotated@
+attribute name __rust_helper;
+identifier f;
+type T;
+position p;
+@@
+__rust_helper T f@p(...) { ... }
+
+@missing@
+identifier f;
+type T;
+position p != annotated.p;
+@@
+T f@p(...) { ... }
+
+@script:python@
+p << missing.p;
+f << missing.f;
+@@
+print("%s:%s: missing __rust_helper on %s" % (p[0].file, p[0].line, f))
+"""
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--runs", type=int, default=7)
+    ap.add_argument("--corpus", default=CORPUS)
+    args = ap.parse_args()
+    if not os.path.isdir(args.corpus):
+        print(f"no corpus at {args.corpus}", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory(prefix="hf-bench-") as base:
+        os.environ.setdefault("HELPERFIX_CACHE_DIR", os.path.join(base, "cache"))
+        contenders = {
+            "helperfix check": lambda t: [
+                sys.executable,
+                "-m",
+                "helperfix",
+                "check",
+                f"{t}/rust/helpers",
+            ],
+        }
+        spatch = shutil.which("spatch")
+        if spatch:
+            cocci = os.path.join(base, "report.cocci")
+            with open(cocci, "w") as fh:
+                fh.write(REPORT)
+            contenders["spatch (report)"] = lambda t: [
+                *(spatch, "--very-quiet", "--sp-file", cocci, "--dir", f"{t}/rust/helpers"),
+            ]
+
+        def count(_: str, __: str, out: str) -> str:
+            with open(out, errors="replace") as fh:
+                text = fh.read()
+            found = text.count("MISSING_RUST_HELPER") + text.count("missing __rust_helper")
+            return f"reported {found} unannotated"
+
+        times, counts = interleaved(args.corpus, base, contenders, args.runs, count)
+    print(table("check, late-2025 tree", times, "spatch (report)", counts))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

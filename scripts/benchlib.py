@@ -1,0 +1,68 @@
+"""Shared plumbing for the benchmarks: fresh tree copies, interleaved timed
+runs (so machine load hits every contender alike), a median table."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import subprocess
+import time
+from collections.abc import Callable
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+CORPUS = os.path.join(HERE, "..", "..", "shared", "corpus", "linux-late-2025")
+
+Command = Callable[[str], list[str]]  # tree -> argv
+
+
+def fresh_copy(corpus: str, dst: str) -> str:
+    shutil.copytree(corpus, dst)
+    for dirpath, _, files in os.walk(dst):
+        os.chmod(dirpath, 0o755)
+        for f in files:
+            os.chmod(os.path.join(dirpath, f), 0o644)
+    return dst
+
+
+def timed(cmd: list[str], out: str = os.devnull) -> float:
+    start = time.perf_counter()
+    with open(out, "wb") as fh:
+        subprocess.run(cmd, stdout=fh, stderr=subprocess.DEVNULL, check=False)
+    return time.perf_counter() - start
+
+
+def interleaved(
+    corpus: str,
+    base: str,
+    contenders: dict[str, Command],
+    runs: int,
+    after: Callable[[str, str, str], str],
+) -> tuple[dict[str, list[float]], dict[str, str]]:
+    """Run every contender ``runs`` times (plus one uncounted warm-up) on a
+    fresh copy each time; ``after(name, tree, stdout_file)`` describes the
+    last result."""
+    times: dict[str, list[float]] = {k: [] for k in contenders}
+    results: dict[str, str] = {}
+    n = 0
+    for run in range(runs + 1):
+        for name, cmd in contenders.items():
+            tree = fresh_copy(corpus, os.path.join(base, f"tree{n}"))
+            n += 1
+            out = os.path.join(base, f"out{n}")
+            t = timed(cmd(tree), out)
+            if run:
+                times[name].append(t)
+            results[name] = after(name, tree, out)
+            shutil.rmtree(tree)
+    return times, results
+
+
+def table(title: str, times: dict[str, list[float]], ref: str, extra: dict[str, str]) -> str:
+    lines = [f"{title} (median of {len(next(iter(times.values())))} runs, {os.cpu_count()} cores)"]
+    base = statistics.median(times[ref]) if ref in times else None
+    for name, ts in times.items():
+        med = statistics.median(ts)
+        ratio = f"  {base / med:4.1f}x {ref}'s speed" if base and name != ref else ""
+        lines.append(f"  {name:46s} {med * 1000:7.0f} ms  {extra.get(name, '')}{ratio}")
+    return "\n".join(lines)
