@@ -61,6 +61,25 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--patch", metavar="FILE", help="check a patch, mail or mbox ('-': stdin)")
     c.add_argument("--tree", metavar="DIR", help="with --patch: apply it to a copy of DIR first")
 
+    se = sub.add_parser("series", help="the migration as a mailing-list patch series (git tree)")
+    se.add_argument("--base", default="HEAD", help="commit to build the series on (default: HEAD)")
+    se.add_argument(
+        "-o", "--output-directory", dest="outdir", default="outgoing", help="where the patches go"
+    )
+    se.add_argument("--branch", help="branch to create (default: rust-helper-annotations[-vN])")
+    se.add_argument(
+        "-v",
+        "--reroll-count",
+        dest="version",
+        type=int,
+        help="series version, as git format-patch -v",
+    )
+    se.add_argument("--group-by", choices=("file", "maintainer"), default="file")
+    se.add_argument(
+        "--dry-run", action="store_true", help="show the series; create no branch or files"
+    )
+    se.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
+
     ls = sub.add_parser("list", help="inventory of helper definitions")
     _common(ls)
     ls.add_argument("--json", action="store_true", help="JSON instead of text")
@@ -201,10 +220,34 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_FOUND if any(f.level in ("ERROR", "WARNING") for f in findings) else EXIT_OK
 
 
+def cmd_series(args: argparse.Namespace) -> int:
+    from .series import Options, SeriesError, run
+
+    opts = Options(
+        base=args.base,
+        outdir=args.outdir,
+        branch=args.branch,
+        version=args.version,
+        group_by=args.group_by,
+        dry_run=args.dry_run,
+        jobs=max(1, args.jobs),
+    )
+    try:
+        return run(os.getcwd(), opts)
+    except SeriesError as e:
+        print(f"helperfix: error: {e}", file=sys.stderr)
+        return EXIT_ERROR
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        commands = {"annotate": cmd_annotate, "check": cmd_check, "list": cmd_list}
+        commands = {
+            "annotate": cmd_annotate,
+            "check": cmd_check,
+            "list": cmd_list,
+            "series": cmd_series,
+        }
         return commands[args.command](args)
     except TreeError as e:
         print(f"helperfix: error: {e}", file=sys.stderr)

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from functools import partial
 from multiprocessing import get_context
 
+from . import checkpatch, verify
 from . import format as fmt
-from . import verify
 from .batch import scan_paths
 from .diagnostics import Diagnostic, display
 from .lex import COMMENT, tokenize, tokenize_many
@@ -53,7 +53,7 @@ def _rewrites(path: str, mode: Mode) -> list[str]:
     rel = os.path.relpath(path, mode.root)
     names = ["fallback", "annotate"]
     if rel == HELPERS_C:
-        names.insert(1, "helpers-block")
+        names[1:1] = ["helpers-define", "helpers-block"]
     return [n for n in names if n in mode.rewrites]
 
 
@@ -78,6 +78,8 @@ def plan_batch(paths: list[str], mode: Mode, generated: str = "") -> list[FilePl
                 plan.edits += fallback.edits(fs, plan.diagnostics, report=rel != HELPERS_C)
             elif name == "helpers-block":
                 plan.edits += helpers_block.edits(fs, plan.diagnostics)
+            elif name == "helpers-define":
+                plan.edits += helpers_block.plain_define(fs)
             else:
                 plan.edits += annotate.edits(fs)
     order = {p: i for i, p in enumerate(paths)}
@@ -105,6 +107,18 @@ def _settle(plans: list[FilePlan], mode: Mode) -> None:
         if tuple(joined[t.start : t.end] for t in mine[:n]) == e.expect:
             e.text = joined[base : mine[n - 1].end].replace(b"\n", e.newline)
         base = limit
+
+
+def _quiet(plans: list[FilePlan], mode: Mode) -> None:
+    """Annotations whose re-emitted lines checkpatch would flag go on a line
+    of their own, leaving the declaration untouched (see checkpatch.py)."""
+    todo = [(p, i) for p in plans for i, e in enumerate(p.edits) if e.alt is not None]
+    if not todo:
+        return
+    hits = checkpatch.flagged(mode.root, [p.edits[i].lines() for p, i in todo])
+    for k in hits:
+        plan, i = todo[k]
+        plan.edits[i] = plan.edits[i].alt
 
 
 def finish_batch(plans: list[FilePlan], mode: Mode) -> list[Outcome]:
@@ -196,5 +210,7 @@ def run(files: list[str], mode: Mode) -> tuple[list[FilePlan], list[Outcome]]:
         if pending.diagnostics:
             plans.append(FilePlan(pending.out.path, diagnostics=pending.diagnostics))
     _settle(plans, mode)
+    if mode.checkpatch and checkpatch.available(mode.root):
+        _quiet(plans, mode)
     outcomes = _map(partial(finish_batch, mode=mode), _batches(plans, mode), mode)
     return plans, outcomes

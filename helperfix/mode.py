@@ -24,6 +24,7 @@ class Mode:
     jobs: int = os.cpu_count() or 1
     quiet: bool = False
     rewrites: frozenset[str] = frozenset(REWRITES)
+    checkpatch: bool = True  # consult the tree's checkpatch.pl (see checkpatch.py)
 
     @property
     def writes(self) -> bool:

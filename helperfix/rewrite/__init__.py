@@ -21,6 +21,13 @@ class Edit:
     chunk: Chunk | None = None  # declaration to re-wrap with clang-format
     expect: tuple[bytes, ...] = ()  # the code tokens the edit's text must keep
     newline: bytes = b"\n"  # the file's newline at the edit
+    head: bytes = b""  # the rest of the edit's first line, before it
+    tail: bytes = b""  # the rest of its last line, after it
+    alt: Edit | None = None  # the same annotation on a line of its own
+
+    def lines(self) -> bytes:
+        """The whole lines this edit re-emits into a patch."""
+        return self.head + self.text + self.tail
 
 
 def apply(data: bytes, edits: list[Edit]) -> bytes:

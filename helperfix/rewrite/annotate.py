@@ -57,8 +57,9 @@ def edit_for(src: Source, d: Definition) -> Edit:
         return Edit(d.anchor, d.anchor, ANNOTATION + nl)
     if d.macro:
         return _macro_edit(src, d, nl)
+    alt = Edit(d.first, d.first, ANNOTATION + nl)
     if d.crosses_directive:
-        return Edit(d.anchor, d.anchor, ANNOTATION + b" ")
+        return _around(src, Edit(d.anchor, d.anchor, ANNOTATION + b" ", alt=alt))
     last = d.tokens[_region_end(src, d)]
     text = ANNOTATION + b" " + src.data[d.first : last.end]
     decl = ANNOTATION + b" " + src.data[d.first : d.lbrace]
@@ -66,7 +67,13 @@ def edit_for(src: Source, d: Definition) -> Edit:
     chunk = Chunk(decl, decl.count(b"\n") - 1)
     data = src.data
     expect = (ANNOTATION,) + tuple(data[t.start : t.end] for t in d.tokens if t.end <= last.end)
-    return Edit(d.first, last.end, text, chunk, expect, nl)
+    return _around(src, Edit(d.first, last.end, text, chunk, expect, nl, alt=alt))
+
+
+def _around(src: Source, e: Edit) -> Edit:
+    e.head = src.data[src.line_start(src.line_of(e.start)) : e.start]
+    e.tail = src.data[e.end : src.line_end(src.line_of(e.end))]
+    return e
 
 
 def edits(fs: FileScan) -> list[Edit]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ..diagnostics import Diagnostic, display
 from ..scan import FileScan
+from ..source import Source
 from . import Edit
 from .defines import MACRO, bindgen_groups, defines, guarded
 
@@ -38,6 +39,32 @@ def _anchor(fs: FileScan) -> int:
     return min(firsts) if firsts else len(src.data)
 
 
+PLAIN = b"#define __rust_helper\n"
+
+
+def plain_define(fs: FileScan) -> list[Edit]:
+    """A plain empty definition, for a series' first step (so every commit
+    builds after the fallbacks go); nothing if helpers.c defines it already."""
+    if defines(fs):
+        return []
+    src = fs.source
+    at = _anchor(fs)
+    return [Edit(at, at, (PLAIN + b"\n").replace(b"\n", src.newline()))]
+
+
+def _blank(src: Source, n: int) -> bool:
+    return 1 <= n < src.nlines and not src.data[src.line_start(n) : src.line_end(n)].strip()
+
+
+def _remove_line(src: Source, line: int) -> Edit:
+    """Remove a line, and the blank line after it when one precedes it too."""
+    start = src.line_start(line)
+    end = src.line_start(line + 1) if line < src.nlines else len(src.data)
+    if _blank(src, line - 1) and _blank(src, line + 1):
+        end = src.line_start(line + 2) if line + 1 < src.nlines else len(src.data)
+    return Edit(start, end, b"")
+
+
 def edits(fs: FileScan, diags: list[Diagnostic]) -> list[Edit]:
     src = fs.source
     blocks = bindgen_groups(fs)
@@ -49,8 +76,7 @@ def edits(fs: FileScan, diags: list[Diagnostic]) -> list[Edit]:
     out: list[Edit] = []
     for d in defines(fs):  # a plain define is replaced by the block
         if d.rest(src) == MACRO and not guarded(fs, d.line):
-            end = src.line_start(d.line + 1) if d.line < src.nlines else len(src.data)
-            out.append(Edit(src.line_start(d.line), end, b""))
+            out.append(_remove_line(src, d.line))
     nl = src.newline()
     has_include = any(
         d.name == "include" and d.rest(src) == b"<linux/compiler_types.h>" for d in fs.directives

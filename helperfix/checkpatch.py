@@ -1,0 +1,59 @@
+"""Keep patches free of checkpatch noise about code they did not write.
+
+Re-wrapping a declaration re-emits its line in the patch, and the tree's
+checkpatch.pl then flags whatever that line already held (a ``volatile``
+parameter, ``BUG`` in a helper's name).  When the tree has checkpatch.pl, the
+re-emitted lines of every annotation are checked in one run; an annotation
+whose lines would be flagged goes on a line of its own instead, leaving the
+declaration byte for byte (a layout upstream accepts).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+
+SCRIPT = os.path.join("scripts", "checkpatch.pl")
+_FINDING = re.compile(rb"^[^:]+:(\d+): (?:ERROR|WARNING):")
+_HEADER = b"// SPDX-License-Identifier: GPL-2.0\n\n"
+
+
+def available(root: str) -> bool:
+    return os.path.isfile(os.path.join(root, SCRIPT)) and shutil.which("perl") is not None
+
+
+def flagged(root: str, probes: list[bytes]) -> set[int]:
+    """Indices of the probes (each a declaration's new lines, followed here
+    by an empty body) on whose own lines checkpatch reports an error or warning."""
+    body = [_HEADER]
+    owner: dict[int, int] = {}
+    line = 3
+    for i, probe in enumerate(probes):
+        text = probe.replace(b"\r\n", b"\n").rstrip(b"\n") + b"\n"
+        for _ in range(text.count(b"\n")):
+            owner[line] = i
+            line += 1
+        body.append(text + b"{\n}\n\n")
+        line += 3
+    new = b"".join(body)
+    n = new.count(b"\n")
+    added = b"".join(b"+" + ln + b"\n" for ln in new.split(b"\n")[:n])
+    patch = (
+        b"diff --git a/rust/helpers/helperfix-probe.c b/rust/helpers/helperfix-probe.c\n"
+        b"new file mode 100644\n--- /dev/null\n+++ b/rust/helpers/helperfix-probe.c\n"
+        + b"@@ -0,0 +1,%d @@\n" % n
+        + added
+    )
+    cmd = ["perl", SCRIPT, "-q", "--terse", "--no-summary", "--showfile", "-"]
+    try:
+        p = subprocess.run(cmd, cwd=root, input=patch, capture_output=True, timeout=120)
+    except (OSError, subprocess.TimeoutExpired):
+        return set()
+    hits = set()
+    for out in p.stdout.splitlines():
+        m = _FINDING.match(out)
+        if m and int(m.group(1)) in owner:
+            hits.add(owner[int(m.group(1))])
+    return hits
