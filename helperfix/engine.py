@@ -21,7 +21,7 @@ from .diagnostics import Diagnostic, display
 from .lex import COMMENT, tokenize, tokenize_many
 from .mode import Mode
 from .rewrite import Edit, annotate, apply, atomic, fallback, helpers_block
-from .source import Source, atomic_write, read
+from .source import Source, atomic_write, clean_stale, read
 from .tree import HELPERS
 
 _PARALLEL_MIN = 64  # below this many files, worker start-up costs more than it saves
@@ -138,6 +138,9 @@ def finish_batch(plans: list[FilePlan], mode: Mode) -> list[Outcome]:
         if hashlib.sha1(src.data).hexdigest() != plan.digest:
             out.diagnostics.append(Diagnostic(name, 0, "changed while helperfix ran; not touched"))
             continue
+        if mode.writes and not os.stat(plan.path).st_mode & 0o222:
+            out.diagnostics.append(Diagnostic(name, 0, "read-only file; not touched"))
+            continue
         pending.append((plan, out, src, apply(src.data, plan.edits)))
     lexed = tokenize_many([new for *_, new in pending]) if pending else []
     for (plan, out, src, new), (tokens, _) in zip(pending, lexed):
@@ -202,6 +205,9 @@ def run(files: list[str], mode: Mode) -> tuple[list[FilePlan], list[Outcome]]:
     if "atomic" in mode.rewrites and os.path.join(mode.root, atomic.OUTPUT) in files:
         pending = atomic.start(mode.root, enabled=True)
     generated = pending.out.path if pending and (pending.gen or pending.diagnostics) else ""
+    if mode.writes:
+        for directory in sorted({os.path.dirname(f) for f in files}):
+            clean_stale(directory)
     plans = _map(partial(plan_batch, mode=mode, generated=generated), _batches(files, mode), mode)
     if pending is not None:
         for path, data, edits in pending.finish():

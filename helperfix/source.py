@@ -62,25 +62,63 @@ def read(path: str) -> Source:
         return Source(path, fh.read())
 
 
+TEMP_PREFIX, TEMP_SUFFIX = ".helperfix-", ".tmp"
+
+
 def atomic_write(path: str, data: bytes) -> None:
     """Replace ``path`` with ``data`` through a temporary file and a rename.
 
-    The file keeps its permission bits; a crash leaves either the old or the new
-    content, never a mix, and the temporary file is removed on any error.
+    The file keeps its permission bits; a crash leaves either the old or the
+    new content, never a mix.  On Linux the content is written to an unnamed
+    ``O_TMPFILE`` and given a name only for the instant before the rename, so
+    even SIGKILL almost never leaves a stray file (``clean_stale`` removes one
+    on the next run); elsewhere a named temporary file is used.
     """
     directory = os.path.dirname(os.path.abspath(path))
     mode = os.stat(path).st_mode & 0o7777 if os.path.exists(path) else 0o644
-    fd, tmp = tempfile.mkstemp(prefix=".helperfix-", suffix=".tmp", dir=directory)
+    tmp = os.path.join(directory, f"{TEMP_PREFIX}{os.getpid()}-{os.urandom(4).hex()}{TEMP_SUFFIX}")
+    fd = -1
+    if hasattr(os, "O_TMPFILE"):
+        try:
+            fd = os.open(directory, os.O_TMPFILE | os.O_WRONLY, mode)
+        except OSError:
+            fd = -1
+    named = fd < 0
+    if named:
+        prefix = f"{TEMP_PREFIX}{os.getpid()}-"
+        fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=TEMP_SUFFIX, dir=directory)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.chmod(tmp, mode)
+            os.fchmod(fh.fileno(), mode)
+            if not named:
+                os.link(f"/proc/self/fd/{fh.fileno()}", tmp, follow_symlinks=True)
+                named = True
         os.replace(tmp, path)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
+        if named:
+            try:
+                os.unlink(tmp)
+            except FileNotFoundError:
+                pass
         raise
+
+
+def clean_stale(directory: str) -> None:
+    """Remove temporary files a killed helperfix run left in ``directory``
+    (only files that match its own naming and whose writer is gone)."""
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return
+    for name in names:
+        if name.startswith(TEMP_PREFIX) and name.endswith(TEMP_SUFFIX):
+            pid = name[len(TEMP_PREFIX) :].split("-", 1)[0]
+            if pid.isdigit() and os.path.exists(f"/proc/{pid}"):
+                continue  # a live run is writing it
+            try:
+                os.unlink(os.path.join(directory, name))
+            except OSError:
+                pass
