@@ -65,28 +65,68 @@ def read(path: str) -> Source:
 TEMP_PREFIX, TEMP_SUFFIX = ".helperfix-", ".tmp"
 
 
+_LINKABLE: dict[int, bool] = {}  # per filesystem: can an O_TMPFILE be given a name?
+
+
+def _unnamed(directory: str, mode: int) -> int:
+    """An unnamed file in ``directory`` (O_TMPFILE) that can be linked in
+    later, or -1 where the system or the sandbox does not allow it."""
+    if not hasattr(os, "O_TMPFILE"):
+        return -1
+    dev = os.stat(directory).st_dev
+    if _LINKABLE.get(dev) is False:
+        return -1
+    try:
+        fd = os.open(directory, os.O_TMPFILE | os.O_WRONLY, mode)
+    except OSError:
+        _LINKABLE[dev] = False
+        return -1
+    if dev not in _LINKABLE:
+        probe = os.path.join(directory, f"{TEMP_PREFIX}{os.getpid()}-probe{TEMP_SUFFIX}")
+        try:
+            os.link(f"/proc/self/fd/{fd}", probe, follow_symlinks=True)
+            os.unlink(probe)
+            _LINKABLE[dev] = True
+        except OSError:
+            _LINKABLE[dev] = False
+            os.close(fd)
+            return -1
+    return fd
+
+
+def _staging(directory: str) -> str:
+    """Where a named temporary file goes: the system's temporary folder when
+    it is on the same filesystem (a killed run then leaves nothing in the
+    tree), else the target's own folder."""
+    tmpdir = tempfile.gettempdir()
+    try:
+        if os.stat(tmpdir).st_dev == os.stat(directory).st_dev:
+            return tmpdir
+    except OSError:
+        pass
+    return directory
+
+
 def atomic_write(path: str, data: bytes) -> None:
     """Replace ``path`` with ``data`` through a temporary file and a rename.
 
     The file keeps its permission bits; a crash leaves either the old or the
-    new content, never a mix.  On Linux the content is written to an unnamed
-    ``O_TMPFILE`` and given a name only for the instant before the rename, so
-    even SIGKILL almost never leaves a stray file (``clean_stale`` removes one
-    on the next run); elsewhere a named temporary file is used.
+    new content, never a mix.  Where Linux allows it the content goes to an
+    unnamed ``O_TMPFILE`` that gets a name only for the instant before the
+    rename, so even SIGKILL almost never leaves a stray file; elsewhere a
+    named temporary file is used, in the system's temporary folder when that
+    is on the same filesystem.  ``clean_stale`` removes what a killed run left
+    in the tree.
     """
     directory = os.path.dirname(os.path.abspath(path))
     mode = os.stat(path).st_mode & 0o7777 if os.path.exists(path) else 0o644
-    tmp = os.path.join(directory, f"{TEMP_PREFIX}{os.getpid()}-{os.urandom(4).hex()}{TEMP_SUFFIX}")
-    fd = -1
-    if hasattr(os, "O_TMPFILE"):
-        try:
-            fd = os.open(directory, os.O_TMPFILE | os.O_WRONLY, mode)
-        except OSError:
-            fd = -1
+    fd = _unnamed(directory, mode)
     named = fd < 0
+    prefix = f"{TEMP_PREFIX}{os.getpid()}-"
     if named:
-        prefix = f"{TEMP_PREFIX}{os.getpid()}-"
-        fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=TEMP_SUFFIX, dir=directory)
+        fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=TEMP_SUFFIX, dir=_staging(directory))
+    else:
+        tmp = os.path.join(directory, f"{prefix}{os.urandom(4).hex()}{TEMP_SUFFIX}")
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
