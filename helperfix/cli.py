@@ -120,15 +120,18 @@ def cmd_annotate(args: argparse.Namespace) -> int:
         rewrites=rewrites,
     )
     files, diags = helper_files(paths, root)
-    plans, outcomes = engine.run(files, mode)
     out = sys.stdout.buffer
+
+    def show(o: engine.Outcome) -> None:
+        if o.diff:
+            out.write(o.diff)
+
+    plans, outcomes = engine.run(files, mode, show)
+    out.flush()
     changed = 0
     for o in outcomes:
         diags.extend(o.diagnostics)
         changed += o.changed
-        if o.diff:
-            out.write(o.diff)
-    out.flush()
     emit(diags)
     if not mode.quiet:
         helpers = sum(p.definitions for p in plans)
@@ -213,7 +216,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         from .check import check_tree
 
         root, paths = _resolve(args)
-        findings, lines, bad = check_tree(root, paths)
+        findings, lines, bad = check_tree(root, paths, max(1, args.jobs))
     sys.stdout.write(render(args.format, findings, lines))
     if bad:
         return EXIT_ERROR

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from multiprocessing import get_context
@@ -193,14 +194,22 @@ def _batches(items: list, mode: Mode) -> list[list]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
-def _map(fn, batches: list[list], mode: Mode) -> list:
+def _map(fn, batches: list[list], mode: Mode) -> Iterator:
+    """Results of ``fn`` over the batches, in order, as they come."""
     if mode.jobs <= 1 or len(batches) <= 1:
-        return [x for b in batches for x in fn(b)]
+        for b in batches:
+            yield from fn(b)
+        return
     with get_context("fork").Pool(mode.jobs) as pool:
-        return [x for res in pool.imap(fn, batches) for x in res]
+        for res in pool.imap(fn, batches):
+            yield from res
 
 
-def run(files: list[str], mode: Mode) -> tuple[list[FilePlan], list[Outcome]]:
+def run(
+    files: list[str], mode: Mode, emit: Callable[[Outcome], None] | None = None
+) -> tuple[list[FilePlan], list[Outcome]]:
+    """Rewrite ``files``.  ``emit`` receives each outcome as soon as its batch
+    is done (diffs are then dropped from memory)."""
     pending = None
     if "atomic" in mode.rewrites and os.path.join(mode.root, atomic.OUTPUT) in files:
         pending = atomic.start(mode.root, enabled=True)
@@ -208,7 +217,9 @@ def run(files: list[str], mode: Mode) -> tuple[list[FilePlan], list[Outcome]]:
     if mode.writes:
         for directory in sorted({os.path.dirname(f) for f in files}):
             clean_stale(directory)
-    plans = _map(partial(plan_batch, mode=mode, generated=generated), _batches(files, mode), mode)
+    plans = list(
+        _map(partial(plan_batch, mode=mode, generated=generated), _batches(files, mode), mode)
+    )
     if pending is not None:
         for path, data, edits in pending.finish():
             digest = hashlib.sha1(data).hexdigest()
@@ -218,5 +229,10 @@ def run(files: list[str], mode: Mode) -> tuple[list[FilePlan], list[Outcome]]:
     _settle(plans, mode)
     if mode.checkpatch and checkpatch.available(mode.root):
         _quiet(plans, mode)
-    outcomes = _map(partial(finish_batch, mode=mode), _batches(plans, mode), mode)
+    outcomes = []
+    for o in _map(partial(finish_batch, mode=mode), _batches(plans, mode), mode):
+        if emit is not None:
+            emit(o)
+            o.diff = b""
+        outcomes.append(o)
     return plans, outcomes

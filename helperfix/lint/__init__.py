@@ -32,31 +32,34 @@ class Finding:
 
 @dataclass
 class Context:
-    """What the rules see: the scanned files, by path relative to the root."""
+    """What the tree-wide rules see.  Per-file rules see one scan at a time, so
+    memory stays flat however many files a tree holds."""
 
     root: str
-    scans: dict[str, FileScan] = field(default_factory=dict)
-    sources: dict[str, Source] = field(default_factory=dict)
     tree: bool = False  # the whole rust/helpers folder is being checked
+    files: list[str] = field(default_factory=list)  # every scanned file, relative
+    helpers: FileScan | None = None  # rust/helpers/helpers.c
+    includes: dict[str, list[tuple[int, str]]] = field(default_factory=dict)  # '#include "x.c"'s
     atomic: Pending | None = None  # the generator run, started early
 
     def abspath(self, rel: str) -> str:
         return os.path.join(self.root, rel)
 
 
-Rule = Callable[[Context], Iterable[Finding]]
+FileRule = Callable[[str, FileScan], Iterable[Finding]]
+TreeRule = Callable[[Context], Iterable[Finding]]
 
 
-def rules() -> list[Rule]:
-    from . import atomic, bindgen_block, fallbacks, includes, missing_annotation
+def file_rules() -> list[FileRule]:
+    from . import fallbacks, missing_annotation
 
-    return [
-        missing_annotation.check,
-        fallbacks.check,
-        bindgen_block.check,
-        atomic.check,
-        includes.check,
-    ]
+    return [missing_annotation.check_file, fallbacks.check_file]
+
+
+def tree_rules() -> list[TreeRule]:
+    from . import atomic, bindgen_block, fallbacks, includes
+
+    return [fallbacks.check_tree, bindgen_block.check_tree, atomic.check_tree, includes.check_tree]
 
 
 def column(src: Source, offset: int) -> int:

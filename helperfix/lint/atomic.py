@@ -10,7 +10,7 @@ from ..rewrite.atomic import GENERATOR, OUTPUT, with_checksum
 from . import ERROR, Context, Finding
 
 
-def check(ctx: Context) -> Iterable[Finding]:
+def check_tree(ctx: Context) -> Iterable[Finding]:
     pending = ctx.atomic
     if pending is None or pending.out is None:
         return

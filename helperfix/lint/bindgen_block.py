@@ -13,9 +13,9 @@ from ..tree import HELPERS
 from . import ERROR, WARNING, Context, Finding
 
 
-def check(ctx: Context) -> Iterable[Finding]:
+def check_tree(ctx: Context) -> Iterable[Finding]:
     rel = os.path.join(HELPERS, "helpers.c")
-    fs = ctx.scans.get(rel)
+    fs = ctx.helpers
     if fs is None:
         return
     groups = bindgen_groups(fs)

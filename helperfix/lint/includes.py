@@ -10,14 +10,13 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 
+from ..scan import FileScan
 from ..tree import HELPERS
 from . import CHECK, ERROR, WARNING, Context, Finding
 
 
-def _quoted_c_includes(ctx: Context, rel: str) -> list[tuple[int, str]]:
-    fs = ctx.scans.get(rel)
-    if fs is None:
-        return []
+def quoted_c_includes(fs: FileScan) -> list[tuple[int, str]]:
+    """Every ``#include "x.c"`` of a file: (line, name)."""
     out = []
     for d in fs.directives:
         arg = d.rest(fs.source)
@@ -26,15 +25,15 @@ def _quoted_c_includes(ctx: Context, rel: str) -> list[tuple[int, str]]:
     return out
 
 
-def check(ctx: Context) -> Iterable[Finding]:
+def check_tree(ctx: Context) -> Iterable[Finding]:
     top = os.path.join(HELPERS, "helpers.c")
-    if not ctx.tree or top not in ctx.scans:
+    if not ctx.tree or ctx.helpers is None:
         return
     included: set[str] = set()
     todo = [top]
     while todo:
         rel = todo.pop()
-        names = _quoted_c_includes(ctx, rel)
+        names = ctx.includes.get(rel, [])
         for (line, name), prev in zip(names, [None] + names[:-1]):
             target = os.path.normpath(os.path.join(os.path.dirname(rel), name))
             if not os.path.isfile(ctx.abspath(target)):
@@ -46,7 +45,7 @@ def check(ctx: Context) -> Iterable[Finding]:
             if prev is not None and name < prev[1]:
                 msg = f'"{name}" is out of alphabetical order (after "{prev[1]}")'
                 yield Finding(rel, line, CHECK, "INCLUDE_ORDER", msg, 1)
-    for rel in sorted(ctx.scans):
+    for rel in sorted(ctx.files):
         if rel != top and rel not in included:
             msg = "never #included from helpers.c, so never compiled"
             yield Finding(rel, 0, WARNING, "HELPER_NOT_INCLUDED", msg)
