@@ -110,13 +110,14 @@ def _staging(directory: str) -> str:
 def atomic_write(path: str, data: bytes) -> None:
     """Replace ``path`` with ``data`` through a temporary file and a rename.
 
-    The file keeps its permission bits; a crash leaves either the old or the
-    new content, never a mix.  Where Linux allows it the content goes to an
-    unnamed ``O_TMPFILE`` that gets a name only for the instant before the
-    rename, so even SIGKILL almost never leaves a stray file; elsewhere a
-    named temporary file is used, in the system's temporary folder when that
-    is on the same filesystem.  ``clean_stale`` removes what a killed run left
-    in the tree.
+    The file keeps its permission bits; a killed run leaves either the old or
+    the new content, never a mix.  (Like ``clang-format -i``, there is no
+    fsync: durability across a power cut is left to the filesystem.)  Where
+    Linux allows it the content goes to an unnamed ``O_TMPFILE`` that gets a
+    name only for the instant before the rename, so even SIGKILL almost never
+    leaves a stray file; elsewhere a named temporary file is used, in the
+    system's temporary folder when that is on the same filesystem.
+    ``clean_stale`` removes what a killed run left in the tree.
     """
     directory = os.path.dirname(os.path.abspath(path))
     mode = os.stat(path).st_mode & 0o7777 if os.path.exists(path) else 0o644
@@ -131,7 +132,6 @@ def atomic_write(path: str, data: bytes) -> None:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
-            os.fsync(fh.fileno())
             os.fchmod(fh.fileno(), mode)
             if not named:
                 os.link(f"/proc/self/fd/{fh.fileno()}", tmp, follow_symlinks=True)

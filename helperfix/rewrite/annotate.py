@@ -64,7 +64,7 @@ def edit_for(src: Source, d: Definition) -> Edit:
     text = ANNOTATION + b" " + src.data[d.first : last.end]
     decl = ANNOTATION + b" " + src.data[d.first : d.lbrace]
     decl = decl.replace(b"\r\n", b"\n") + b"{\n}\n"
-    chunk = Chunk(decl, decl.count(b"\n") - 1)
+    chunk = Chunk(decl)
     data = src.data
     expect = (ANNOTATION,) + tuple(data[t.start : t.end] for t in d.tokens if t.end <= last.end)
     return _around(src, Edit(d.first, last.end, text, chunk, expect, nl, alt=alt))
