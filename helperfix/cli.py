@@ -13,6 +13,7 @@ import sys
 
 from . import __version__
 from .diagnostics import Diagnostic, display, emit
+from .format import FormatError
 from .mode import REWRITES, Action, Mode
 from .tree import HELPERS, TreeError, find_root, helper_files
 
@@ -252,8 +253,15 @@ def main(argv: list[str] | None = None) -> int:
             "series": cmd_series,
         }
         return commands[args.command](args)
-    except TreeError as e:
+    except (TreeError, FormatError) as e:
         print(f"helperfix: error: {e}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
+    except Exception as e:  # never a traceback for users; HELPERFIX_DEBUG=1 shows it
+        if os.environ.get("HELPERFIX_DEBUG"):
+            raise
+        print(
+            f"helperfix: internal error: {type(e).__name__}: {e} (please report)", file=sys.stderr
+        )
+        return EXIT_ERROR

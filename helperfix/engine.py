@@ -17,7 +17,7 @@ from multiprocessing import get_context
 
 from . import checkpatch, verify
 from . import format as fmt
-from .batch import scan_paths
+from .batch import Scanned, scan_paths
 from .diagnostics import Diagnostic, display
 from .lex import COMMENT, tokenize, tokenize_many
 from .mode import Mode
@@ -68,23 +68,32 @@ def plan_batch(paths: list[str], mode: Mode, generated: str = "") -> list[FilePl
         if item.error:
             plan.diagnostics.append(item.error)
             continue
-        src, fs = item.source, item.scan
-        plan.digest = hashlib.sha1(src.data).hexdigest()
-        plan.code = verify.digest_live(src.data, fs.layout.live)
-        plan.definitions = len(fs.definitions)
-        plan.annotated = sum(d.annotated for d in fs.definitions)
-        rel = os.path.relpath(plan.path, mode.root)
-        for name in _rewrites(plan.path, mode) if plan.path != generated else ():
-            if name == "fallback":
-                plan.edits += fallback.edits(fs, plan.diagnostics, report=rel != HELPERS_C)
-            elif name == "helpers-block":
-                plan.edits += helpers_block.edits(fs, plan.diagnostics)
-            elif name == "helpers-define":
-                plan.edits += helpers_block.plain_define(fs)
-            else:
-                plan.edits += annotate.edits(fs)
+        try:
+            _plan_file(plan, item, mode, generated)
+        except Exception as e:  # a bug must cost one file, not the run
+            plan.edits = []
+            msg = f"internal error: {type(e).__name__}: {e}; not touched (please report)"
+            plan.diagnostics.append(Diagnostic(display(plan.path), 0, msg))
     order = {p: i for i, p in enumerate(paths)}
     return sorted(plans, key=lambda p: order[p.path])
+
+
+def _plan_file(plan: FilePlan, item: Scanned, mode: Mode, generated: str) -> None:
+    src, fs = item.source, item.scan
+    plan.digest = hashlib.sha1(src.data).hexdigest()
+    plan.code = verify.digest_live(src.data, fs.layout.live)
+    plan.definitions = len(fs.definitions)
+    plan.annotated = sum(d.annotated for d in fs.definitions)
+    rel = os.path.relpath(plan.path, mode.root)
+    for name in _rewrites(plan.path, mode) if plan.path != generated else ():
+        if name == "fallback":
+            plan.edits += fallback.edits(fs, plan.diagnostics, report=rel != HELPERS_C)
+        elif name == "helpers-block":
+            plan.edits += helpers_block.edits(fs, plan.diagnostics)
+        elif name == "helpers-define":
+            plan.edits += helpers_block.plain_define(fs)
+        else:
+            plan.edits += annotate.edits(fs)
 
 
 def _settle(plans: list[FilePlan], mode: Mode) -> None:
@@ -94,11 +103,12 @@ def _settle(plans: list[FilePlan], mode: Mode) -> None:
     if not todo:
         return
     outputs = fmt.format_chunks([e.chunk for e in todo], mode)
-    joined = b"".join(outputs)
-    tokens, _ = tokenize(joined)
+    done = [(e, out) for e, out in zip(todo, outputs) if out is not None]
+    joined = b"".join(out for _, out in done)
+    tokens, _ = tokenize(joined) if joined else ([], [])
     code = [t for t in tokens if t.kind != COMMENT]
     base, k = 0, 0
-    for e, out in zip(todo, outputs):
+    for e, out in done:
         limit = base + len(out)
         mine = []
         while k < len(code) and code[k].start < limit:
@@ -150,7 +160,11 @@ def finish_batch(plans: list[FilePlan], mode: Mode) -> list[Outcome]:
             msg = "internal check failed: the rewrite would change code; not touched"
             out.diagnostics.append(Diagnostic(display(plan.path), line, msg))
             continue
-        _emit(plan, out, src.data, new, mode)
+        try:
+            _emit(plan, out, src.data, new, mode)
+        except Exception as e:  # a bug must cost one file, not the run
+            msg = f"internal error: {type(e).__name__}: {e}; not touched (please report)"
+            out.diagnostics.append(Diagnostic(display(plan.path), 0, msg))
     return outcomes
 
 

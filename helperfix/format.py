@@ -78,17 +78,43 @@ def _run(chunks: list[Chunk], style: str) -> list[bytes]:
     return out
 
 
-def format_chunks(chunks: list[Chunk], mode: Mode) -> list[bytes]:
-    """Format every chunk; the result for chunk i is at index i."""
+def _valid(chunk: Chunk) -> bool:
+    try:
+        chunk.text.decode("utf-8")
+        return True
+    except UnicodeDecodeError:
+        return False  # clang-format reads UTF-8 only
+
+
+def _run_or_split(chunks: list[Chunk], style: str) -> list[bytes | None]:
+    """Format a batch; if clang-format rejects it, format each chunk alone so
+    one odd declaration costs only its own re-wrap (None: keep it as is)."""
+    try:
+        return list(_run(chunks, style))
+    except FormatError:
+        if len(chunks) == 1:
+            return [None]
+        return [r for c in chunks for r in _run_or_split([c], style)]
+
+
+def format_chunks(chunks: list[Chunk], mode: Mode) -> list[bytes | None]:
+    """Format every chunk; the result for chunk i is at index i, None where
+    clang-format could not be used (the caller keeps the plain insertion)."""
     if not chunks:
         return []
     style = style_file(mode)
-    batches = [chunks[i : i + _BATCH] for i in range(0, len(chunks), _BATCH)]
-    if len(batches) == 1 or mode.jobs <= 1:
-        results = [_run(b, style) for b in batches]
+    executable()  # fail early and clearly when clang-format is missing
+    valid = [i for i, c in enumerate(chunks) if _valid(c)]
+    todo = [chunks[i] for i in valid]
+    batches = [todo[i : i + _BATCH] for i in range(0, len(todo), _BATCH)]
+    if len(batches) <= 1 or mode.jobs <= 1:
+        results = [_run_or_split(b, style) for b in batches]
     else:
         from concurrent.futures import ThreadPoolExecutor
 
         with ThreadPoolExecutor(max_workers=mode.jobs) as pool:
-            results = list(pool.map(lambda b: _run(b, style), batches))
-    return [r for batch in results for r in batch]
+            results = list(pool.map(lambda b: _run_or_split(b, style), batches))
+    out: list[bytes | None] = [None] * len(chunks)
+    for i, r in zip(valid, (r for batch in results for r in batch)):
+        out[i] = r
+    return out

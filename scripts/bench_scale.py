@@ -71,7 +71,8 @@ def main() -> int:
                     wall, rss = measure(cmd)
                     shutil.rmtree(work)
                     per = wall * 1000 / n
-                    print(f"| {n} | {count} | {name} | {jobs} | {wall:.2f} | {per:.1f} | {rss / 1024:.0f} |")
+                    row = (n, count, name, jobs, f"{wall:.2f}", f"{per:.1f}", f"{rss / 1024:.0f}")
+                    print("| " + " | ".join(map(str, row)) + " |")
             shutil.rmtree(tree)
     return 0
 

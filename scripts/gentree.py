@@ -11,7 +11,13 @@ import os
 import random
 
 TYPES = ["void", "int", "bool", "unsigned long", "struct page *", "const char *", "u64", "long"]
-ARGS = ["struct device *dev", "unsigned long flags", "const struct cred *cred", "gfp_t gfp", "int node"]
+ARGS = [
+    "struct device *dev",
+    "unsigned long flags",
+    "const struct cred *cred",
+    "gfp_t gfp",
+    "int node",
+]
 
 
 def _helper(rng: random.Random, name: str) -> str:
