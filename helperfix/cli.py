@@ -127,7 +127,7 @@ def cmd_annotate(args: argparse.Namespace) -> int:
         if o.diff:
             out.write(o.diff)
 
-    plans, outcomes = engine.run(files, mode, show)
+    _, outcomes = engine.run(files, mode, show)
     out.flush()
     changed = 0
     for o in outcomes:
@@ -135,13 +135,13 @@ def cmd_annotate(args: argparse.Namespace) -> int:
         changed += o.changed
     emit(diags)
     if not mode.quiet:
-        helpers = sum(p.definitions for p in plans)
+        helpers = sum(o.definitions for o in outcomes)
         verb = {
             Action.WRITE: "rewrote",
             Action.DIFF: "would rewrite",
             Action.CHECK: "would rewrite",
         }[action]
-        todo = sum(p.definitions - p.annotated for p in plans)
+        todo = sum(o.definitions - o.annotated for o in outcomes)
         print(
             f"helperfix: {len(files)} files, {helpers} helpers, {todo} unannotated; "
             f"{verb} {changed} files; {len(diags)} errors",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from multiprocessing import get_context
@@ -47,6 +47,8 @@ class Outcome:
     changed: bool = False
     diff: bytes = b""
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    definitions: int = 0
+    annotated: int = 0  # how many were annotated before the run
 
 
 def _rewrites(path: str, mode: Mode) -> list[str]:
@@ -135,7 +137,15 @@ def _quiet(plans: list[FilePlan], mode: Mode) -> None:
 def finish_batch(plans: list[FilePlan], mode: Mode) -> list[Outcome]:
     """Apply each plan's edits to the file as it is now, prove the code tokens
     unchanged (one libclang parse for the batch), then write or diff."""
-    outcomes = [Outcome(p.path, diagnostics=list(p.diagnostics)) for p in plans]
+    outcomes = [
+        Outcome(
+            p.path,
+            diagnostics=list(p.diagnostics),
+            definitions=p.definitions,
+            annotated=p.annotated,
+        )
+        for p in plans
+    ]
     pending: list[tuple[FilePlan, Outcome, Source, bytes]] = []
     for plan, out in zip(plans, outcomes):
         if not plan.edits:
@@ -208,45 +218,58 @@ def _batches(items: list, mode: Mode) -> list[list]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
-def _map(fn, batches: list[list], mode: Mode) -> Iterator:
-    """Results of ``fn`` over the batches, in order, as they come."""
-    if mode.jobs <= 1 or len(batches) <= 1:
-        for b in batches:
-            yield from fn(b)
-        return
-    with get_context("fork").Pool(mode.jobs) as pool:
-        for res in pool.imap(fn, batches):
-            yield from res
+def complete(plans: list[FilePlan], mode: Mode) -> list[Outcome]:
+    """Format, quiet and finish planned files (one clang-format run)."""
+    _settle(plans, mode)
+    if mode.checkpatch and checkpatch.available(mode.root):
+        _quiet(plans, mode)
+    return finish_batch(plans, mode)
+
+
+def _process(paths: list[str], mode: Mode, generated: str) -> list[Outcome]:
+    """Every stage for one batch, so memory is bounded by the batch size."""
+    return complete(plan_batch(paths, mode, generated), mode)
 
 
 def run(
     files: list[str], mode: Mode, emit: Callable[[Outcome], None] | None = None
-) -> tuple[list[FilePlan], list[Outcome]]:
-    """Rewrite ``files``.  ``emit`` receives each outcome as soon as its batch
-    is done (diffs are then dropped from memory)."""
+) -> tuple[None, list[Outcome]]:
+    """Rewrite ``files`` batch by batch (in worker processes for large
+    trees).  ``emit`` receives each outcome as soon as its batch is done;
+    its diff is then dropped from memory."""
     pending = None
     if "atomic" in mode.rewrites and os.path.join(mode.root, atomic.OUTPUT) in files:
-        pending = atomic.start(mode.root, enabled=True)
+        pending = atomic.start(mode.root, enabled=True)  # the generator runs meanwhile
     generated = pending.out.path if pending and (pending.gen or pending.diagnostics) else ""
     if mode.writes:
         for directory in sorted({os.path.dirname(f) for f in files}):
             clean_stale(directory)
-    plans = list(
-        _map(partial(plan_batch, mode=mode, generated=generated), _batches(files, mode), mode)
-    )
-    if pending is not None:
-        for path, data, edits in pending.finish():
-            digest = hashlib.sha1(data).hexdigest()
-            plans.append(FilePlan(path, digest=digest, edits=edits))
-        if pending.diagnostics:
-            plans.append(FilePlan(pending.out.path, diagnostics=pending.diagnostics))
-    _settle(plans, mode)
-    if mode.checkpatch and checkpatch.available(mode.root):
-        _quiet(plans, mode)
-    outcomes = []
-    for o in _map(partial(finish_batch, mode=mode), _batches(plans, mode), mode):
+    outcomes: list[Outcome] = []
+
+    def take(o: Outcome) -> None:
         if emit is not None:
             emit(o)
             o.diff = b""
         outcomes.append(o)
-    return plans, outcomes
+
+    batches = _batches(files, mode)
+    work = partial(_process, mode=mode, generated=generated)
+    if mode.jobs <= 1 or len(batches) <= 1:
+        for b in batches:
+            for o in work(b):
+                take(o)
+    else:
+        with get_context("fork").Pool(mode.jobs) as pool:
+            for res in pool.imap(work, batches):
+                for o in res:
+                    take(o)
+    if pending is not None:
+        plans = [
+            FilePlan(path, digest=hashlib.sha1(data).hexdigest(), edits=edits)
+            for path, data, edits in pending.finish()
+        ]
+        if pending.diagnostics:
+            plans.append(FilePlan(pending.out.path, diagnostics=pending.diagnostics))
+        for o in complete(plans, mode):
+            take(o)
+    return None, outcomes

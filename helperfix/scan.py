@@ -282,26 +282,39 @@ def _macro_definitions(src: Source, d: Directive) -> list[Definition]:
     toks = body[k:]
     out = []
     for first, name, lbrace, _ in _definitions(src, toks, strict=False):
-        if _is_static(src, toks, first, name):
-            continue
-        units = _units(src, toks, name, lbrace, {})
-        out.append(
-            Definition(
-                name=(units[0].word or b"").decode("latin-1"),
-                line=src.line_of(toks[name].start),
-                first=toks[first].start,
-                anchor=toks[first].start,
-                own_line=False,
-                name_start=toks[name].start,
-                lbrace=toks[lbrace].start,
-                annotated=_annotated(src, toks, first, name),
-                condition="",
-                tokens=toks[first:lbrace],
-                crosses_directive=True,
-                macro=macro,
-            )
-        )
+        if not _is_static(src, toks, first, name):
+            anchor = toks[first].start
+            out.append(_definition(src, toks, first, name, lbrace, anchor, False, "", True, macro))
     return out
+
+
+def _definition(
+    src: Source,
+    toks: list[Token],
+    first: int,
+    name: int,
+    lbrace: int,
+    anchor: int,
+    own_line: bool,
+    condition: str,
+    crosses: bool,
+    macro: str | None = None,
+) -> Definition:
+    units = _units(src, toks, name, lbrace, {})
+    return Definition(
+        name=(units[0].word or b"").decode("latin-1"),
+        line=src.line_of(toks[name].start),
+        first=toks[first].start,
+        anchor=anchor,
+        own_line=own_line,
+        name_start=toks[name].start,
+        lbrace=toks[lbrace].start,
+        annotated=_annotated(src, toks, first, name),
+        condition=condition,
+        tokens=toks[first:lbrace],
+        crosses_directive=crosses,
+        macro=macro,
+    )
 
 
 def scan(
@@ -332,21 +345,9 @@ def scan(
                 if not lenient:
                     raise
                 anchor, own_line, crosses = toks[first].start, False, True
-            units = _units(src, toks, name, lbrace, {})
+            condition = lay.condition(lay.stacks[name])
             defs.append(
-                Definition(
-                    name=(units[0].word or b"").decode("latin-1"),
-                    line=src.line_of(toks[name].start),
-                    first=toks[first].start,
-                    anchor=anchor,
-                    own_line=own_line,
-                    name_start=toks[name].start,
-                    lbrace=toks[lbrace].start,
-                    annotated=_annotated(src, toks, first, name),
-                    condition=lay.condition(lay.stacks[name]),
-                    tokens=toks[first:lbrace],
-                    crosses_directive=crosses,
-                )
+                _definition(src, toks, first, name, lbrace, anchor, own_line, condition, crosses)
             )
         for d in lay.directives:
             if d.name == "define":

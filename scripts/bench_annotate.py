@@ -12,7 +12,6 @@ Needs spatch (``apt-get install coccinelle``); without it only helperfix runs.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import shutil
@@ -20,20 +19,12 @@ import subprocess
 import sys
 import tempfile
 
-from benchlib import CORPUS, interleaved, table
+from benchlib import COCCI_ANNOTATED, corpus_args, interleaved, table
 
 # Add the attribute before every function definition's return type, unless it
 # is already there (a rule that matches annotated definitions, and a position
 # constraint, make it idempotent without skipping whole files).
-SEMANTIC_PATCH = """\
-@annotated@
-attribute name __rust_helper;
-identifier f;
-type T;
-position p;
-@@
-__rust_helper T f@p(...) { ... }
-
+SEMANTIC_PATCH = COCCI_ANNOTATED + """
 @add@
 attribute name __rust_helper;
 identifier f;
@@ -63,12 +54,8 @@ def annotated(_: str, tree: str, __: str) -> str:
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--runs", type=int, default=7)
-    ap.add_argument("--corpus", default=CORPUS)
-    args = ap.parse_args()
-    if not os.path.isdir(args.corpus):
-        print(f"no corpus at {args.corpus}", file=sys.stderr)
+    args = corpus_args(__doc__)
+    if args is None:
         return 2
     hf = [sys.executable, "-m", "helperfix", "annotate", "-q"]
     with tempfile.TemporaryDirectory(prefix="hf-bench-") as base:

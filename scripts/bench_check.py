@@ -11,23 +11,14 @@ helpers each reported.
 
 from __future__ import annotations
 
-import argparse
 import os
 import shutil
 import sys
 import tempfile
 
-from benchlib import CORPUS, interleaved, table
+from benchlib import COCCI_ANNOTATED, corpus_args, interleaved, table
 
-REPORT = """\
-@annotated@
-attribute name __rust_helper;
-identifier f;
-type T;
-position p;
-@@
-__rust_helper T f@p(...) { ... }
-
+REPORT = COCCI_ANNOTATED + """
 @missing@
 identifier f;
 type T;
@@ -44,12 +35,8 @@ print("%s:%s: missing __rust_helper on %s" % (p[0].file, p[0].line, f))
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--runs", type=int, default=7)
-    ap.add_argument("--corpus", default=CORPUS)
-    args = ap.parse_args()
-    if not os.path.isdir(args.corpus):
-        print(f"no corpus at {args.corpus}", file=sys.stderr)
+    args = corpus_args(__doc__)
+    if args is None:
         return 2
     with tempfile.TemporaryDirectory(prefix="hf-bench-") as base:
         os.environ.setdefault("HELPERFIX_CACHE_DIR", os.path.join(base, "cache"))

@@ -3,10 +3,12 @@ runs (so machine load hits every contender alike), a median table."""
 
 from __future__ import annotations
 
+import argparse
 import os
 import shutil
 import statistics
 import subprocess
+import sys
 import time
 from collections.abc import Callable
 
@@ -14,6 +16,31 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 CORPUS = os.path.join(HERE, "..", "..", "shared", "corpus", "linux-late-2025")
 
 Command = Callable[[str], list[str]]  # tree -> argv
+
+# Coccinelle: a rule matching definitions already annotated, whose positions
+# the other rules then skip (idempotency without skipping whole files).
+COCCI_ANNOTATED = """\
+@annotated@
+attribute name __rust_helper;
+identifier f;
+type T;
+position p;
+@@
+__rust_helper T f@p(...) { ... }
+"""
+
+
+def corpus_args(doc: str) -> argparse.Namespace | None:
+    """--runs and --corpus, shared by the corpus benchmarks; None (after a
+    message) when the corpus is missing."""
+    ap = argparse.ArgumentParser(description=doc.splitlines()[0])
+    ap.add_argument("--runs", type=int, default=7)
+    ap.add_argument("--corpus", default=CORPUS)
+    args = ap.parse_args()
+    if not os.path.isdir(args.corpus):
+        print(f"no corpus at {args.corpus}", file=sys.stderr)
+        return None
+    return args
 
 
 def fresh_copy(corpus: str, dst: str) -> str:

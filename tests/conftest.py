@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +14,8 @@ SHARED = ROOT.parent / "shared"
 CORPUS = SHARED / "corpus" / "linux-late-2025"
 GOLDEN = SHARED / "corpus" / "golden"
 SAMPLES = ROOT / "samples"
+sys.path.insert(0, str(ROOT / "scripts"))
+from benchlib import fresh_copy  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -34,11 +35,8 @@ def make_tree(root: Path, files: dict[str, bytes | str]) -> Path:
 
 
 def copy_tree(src: Path, dst: Path) -> Path:
-    shutil.copytree(src, dst)
-    for dirpath, _, files in os.walk(dst):
-        os.chmod(dirpath, 0o755)
-        for f in files:
-            os.chmod(os.path.join(dirpath, f), 0o644)
+    """A writable copy (the shared corpus is read-only)."""
+    fresh_copy(str(src), str(dst))
     return dst
 
 
@@ -67,3 +65,17 @@ def snapshot(root: Path) -> dict[str, bytes]:
 
 needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is absent")
 needs_golden = pytest.mark.skipif(not GOLDEN.is_dir(), reason="../shared/corpus/golden is absent")
+
+
+def generate_atomic(root: Path) -> bytes:
+    """atomic.c as the kernel's gen-atomics.sh makes it: the tree's generator
+    run from the root on atomics.tbl, then ``// <sha1>``."""
+    import hashlib
+
+    out = subprocess.run(
+        ["/bin/sh", "scripts/atomic/gen-rust-atomic-helpers.sh", "scripts/atomic/atomics.tbl"],
+        cwd=root,
+        capture_output=True,
+        check=True,
+    ).stdout
+    return out + b"// " + hashlib.sha1(out).hexdigest().encode() + b"\n"

@@ -48,7 +48,10 @@ def test_symlink_out_of_tree_is_refused(tmp_path):
 
 
 def test_read_only_file_is_reported(tmp_path):
-    root = make_tree(tmp_path, {"rust/helpers/a.c": "void a(void)\n{\n}\n", "rust/helpers/b.c": "void b(void)\n{\n}\n"})
+    root = make_tree(
+        tmp_path,
+        {"rust/helpers/a.c": "void a(void)\n{\n}\n", "rust/helpers/b.c": "void b(void)\n{\n}\n"},
+    )
     os.chmod(root / "rust/helpers/a.c", 0o444)
     r = run("annotate", str(root / "rust/helpers"))
     assert r.returncode == 2 and b"rust/helpers/a.c: error: read-only file; not touched" in r.stderr

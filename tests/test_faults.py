@@ -26,12 +26,24 @@ def test_sigkill_leaves_every_file_old_or_new(tmp_path):
     original = snapshot(tree)
     done = tmp_path / "done"
     shutil.copytree(tree, done)
-    subprocess.run([sys.executable, "-m", "helperfix", "annotate", "-q", str(done / "rust/helpers")], check=True)
+    subprocess.run(
+        [sys.executable, "-m", "helperfix", "annotate", "-q", str(done / "rust/helpers")],
+        check=True,
+    )
     rewritten = snapshot(done)
     first = sorted(k for k in original if original[k] != rewritten[k])[0]
 
     proc = subprocess.Popen(
-        [sys.executable, "-m", "helperfix", "annotate", "-q", "-j", "2", str(tree / "rust/helpers")],
+        [
+            sys.executable,
+            "-m",
+            "helperfix",
+            "annotate",
+            "-q",
+            "-j",
+            "2",
+            str(tree / "rust/helpers"),
+        ],
         start_new_session=True,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -51,7 +63,10 @@ def test_sigkill_leaves_every_file_old_or_new(tmp_path):
     assert new > 0 and old > 0, (old, new)  # the kill did land mid-run
 
     # the next run finishes the job and leaves nothing behind
-    subprocess.run([sys.executable, "-m", "helperfix", "annotate", "-q", str(tree / "rust/helpers")], check=True)
+    subprocess.run(
+        [sys.executable, "-m", "helperfix", "annotate", "-q", str(tree / "rust/helpers")],
+        check=True,
+    )
     assert snapshot(tree) == rewritten
 
 
@@ -65,8 +80,7 @@ def test_files_that_vanish(tmp_path):
     os.unlink(files[0])  # gone after listing
     plans = engine.plan_batch(files, mode)
     os.unlink(files[1])  # gone between planning and writing
-    engine._settle(plans, mode)
-    outcomes = engine.finish_batch(plans, mode)
+    outcomes = engine.complete(plans, mode)
     errors = [d.render() for o in outcomes for d in o.diagnostics]
     assert any("a.c: error: cannot read: No such file" in e for e in errors)
     assert any("b.c: error: cannot read: No such file" in e for e in errors)

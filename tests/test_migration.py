@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-import subprocess
 
 import pytest
-from conftest import SAMPLES, copy_tree, make_tree, run, snapshot
+from conftest import SAMPLES, copy_tree, generate_atomic, make_tree, run, snapshot
 
 HEADER = "// SPDX-License-Identifier: GPL-2.0\n/*\n * Helpers.\n */\n\n"
 FALLBACK = "// TODO: Remove this after INLINE_HELPERS support is added.\n#ifndef __rust_helper\n#define __rust_helper\n#endif\n\n"
@@ -92,23 +91,13 @@ def sample(tmp_path):
     return copy_tree(SAMPLES / "mini", tmp_path / "mini")
 
 
-def generate(root) -> bytes:
-    out = subprocess.run(
-        ["/bin/sh", "scripts/atomic/gen-rust-atomic-helpers.sh", "scripts/atomic/atomics.tbl"],
-        cwd=root,
-        capture_output=True,
-        check=True,
-    ).stdout
-    return out + b"// " + hashlib.sha1(out).hexdigest().encode() + b"\n"
-
-
 def test_atomic_regenerated(sample):
     assert annotate(sample).returncode == 0
     gen = (sample / "scripts/atomic/gen-rust-atomic-helpers.sh").read_text()
     assert "#ifndef __rust_helper" not in gen
     atomic = (sample / "rust/helpers/atomic.c").read_bytes()
     assert b"#ifndef __rust_helper" not in atomic
-    assert atomic == generate(sample)
+    assert atomic == generate_atomic(sample)
     once = snapshot(sample)
     assert annotate(sample).returncode == 0 and snapshot(sample) == once
 
