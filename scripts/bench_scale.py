@@ -5,7 +5,8 @@ trees of 100, 1,000 and 10,000 helper files, with 1 and with all cores.
     python3 scripts/bench_scale.py [--sizes 100,1000,10000]
 
 Prints a Markdown table (the one in docs/benchmarks.md came from this).
-Peak RSS is the largest of the helperfix process and its workers.
+Peak RSS is the largest of the helperfix process and its workers, measured
+through a small launcher process.
 """
 
 from __future__ import annotations
@@ -17,18 +18,31 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 
 import gentree
 
+# A small process forks and execs the command, then reports its peak RSS:
+# measured straight from this (large) process, a child's ru_maxrss would
+# include the pages it inherited before exec.
+_TRAMPOLINE = """
+import os, sys, time
+start = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 1)
+    os.dup2(null, 2)
+    os.execvp(sys.argv[1], sys.argv[1:])
+_, status, usage = os.wait4(pid, 0)
+print(usage.ru_maxrss, time.perf_counter() - start)
+"""
+
 
 def measure(cmd: list[str]) -> tuple[float, int]:
-    """Wall seconds and peak RSS (KiB, over the process and its children)."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return time.perf_counter() - start, usage.ru_maxrss
+    """Wall seconds and peak RSS (KiB, over the process and its workers)."""
+    out = subprocess.run([sys.executable, "-c", _TRAMPOLINE, *cmd], capture_output=True, text=True)
+    rss, wall = out.stdout.split()
+    return float(wall), int(rss)
 
 
 def cpu() -> str:
