@@ -227,6 +227,12 @@ def recipients(wt: str, patches: list[str], jobs: int = 1) -> list[mt.Recipients
 
     def one(p: str) -> mt.Recipients:
         r = mt.run_script(wt, p) if use_script else None
+        if r is None and use_script:
+            print(
+                f"helperfix: note: get_maintainer.pl failed on {os.path.basename(p)}; "
+                "using the built-in MAINTAINERS reader",
+                file=sys.stderr,
+            )
         if r is None:
             with open(p, encoding="utf-8", errors="replace") as fh:
                 text = fh.read()
