@@ -258,6 +258,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `helperfix annotate --diff | head`: stop quietly, like git
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except Exception as e:  # never a traceback for users; HELPERFIX_DEBUG=1 shows it
         if os.environ.get("HELPERFIX_DEBUG"):
             raise
