@@ -127,7 +127,7 @@ def cmd_annotate(args: argparse.Namespace) -> int:
         if o.diff:
             out.write(o.diff)
 
-    _, outcomes = engine.run(files, mode, show)
+    outcomes = engine.run(files, mode, show)
     out.flush()
     changed = 0
     for o in outcomes:

@@ -1,8 +1,10 @@
-"""Run the rewrites over a tree: plan every file, format, then finish each.
+"""Run the rewrites over a tree, batch by batch.
 
-Planning and finishing are per-file and run in worker processes; only the
-small edit lists travel between them, so memory stays flat on large trees.
-Formatting happens once, in between, for every touched declaration at once.
+Each batch of files goes through every stage in one worker: read and lex (one
+libclang parse), scan and plan edits, re-wrap with one clang-format run,
+consult checkpatch, then prove and write each file.  Memory is bounded by the
+batch, and batches spread over processes on large trees.  The generated
+atomic.c and its generator are settled last, once the generator has run.
 """
 
 from __future__ import annotations
@@ -233,7 +235,7 @@ def _process(paths: list[str], mode: Mode, generated: str) -> list[Outcome]:
 
 def run(
     files: list[str], mode: Mode, emit: Callable[[Outcome], None] | None = None
-) -> tuple[None, list[Outcome]]:
+) -> list[Outcome]:
     """Rewrite ``files`` batch by batch (in worker processes for large
     trees).  ``emit`` receives each outcome as soon as its batch is done;
     its diff is then dropped from memory."""
@@ -272,4 +274,4 @@ def run(
             plans.append(FilePlan(pending.out.path, diagnostics=pending.diagnostics))
         for o in complete(plans, mode):
             take(o)
-    return None, outcomes
+    return outcomes

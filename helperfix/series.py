@@ -100,7 +100,7 @@ def _preflight(cwd: str, opts: Options) -> tuple[str, str, str]:
 
 def _rewrite(wt: str, rewrites: set[str], files: list[str], jobs: int) -> None:
     mode = Mode(root=wt, action=Action.WRITE, jobs=jobs, quiet=True, rewrites=frozenset(rewrites))
-    _, outcomes = engine.run(files, mode)
+    outcomes = engine.run(files, mode)
     errors = [d.render() for o in outcomes for d in o.diagnostics if d.level == "error"]
     if errors:
         raise SeriesError("the tree cannot be migrated:\n  " + "\n  ".join(errors))
@@ -181,7 +181,7 @@ def build(wt: str, opts: Options) -> list[Commit]:
     if _commit(wt, last):
         made.append(last)
     check = Mode(root=wt, action=Action.CHECK, jobs=opts.jobs, quiet=True)
-    _, outcomes = engine.run(all_files, check)
+    outcomes = engine.run(all_files, check)
     if any(o.changed for o in outcomes):
         raise SeriesError(
             "internal error: the series does not reach what helperfix annotate produces"

@@ -166,7 +166,7 @@ def run_batch(batch: list[tuple[str, bytes]], root: str, stats: Counter) -> list
     mode = Mode(root=root, jobs=1, quiet=True, rewrites=frozenset({"annotate"}))
     problems = []
     try:
-        _, outcomes = engine.run(paths, mode)
+        outcomes = engine.run(paths, mode)
     except Exception as e:  # a traceback: the worst failure
         return [(batch[0][0], f"exception: {type(e).__name__}: {e}")] * len(batch)
     by_path = {o.path: o for o in outcomes}

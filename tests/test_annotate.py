@@ -15,7 +15,7 @@ def annotate(tmp_path: Path, text: bytes | str, only=("annotate",)) -> bytes:
     data = text.encode() if isinstance(text, str) else text
     root = make_tree(tmp_path / "k", {"rust/helpers/t.c": data})
     path = str(root / "rust/helpers/t.c")
-    _, outcomes = engine.run([path], Mode(root=str(root), jobs=1, rewrites=frozenset(only)))
+    outcomes = engine.run([path], Mode(root=str(root), jobs=1, rewrites=frozenset(only)))
     assert [d.render() for o in outcomes for d in o.diagnostics] == []
     return Path(path).read_bytes()
 

@@ -83,7 +83,7 @@ def test_tokens_kept_all_annotated_idempotent(tmp_path_factory, data):
     path = root / "rust" / "helpers" / "gen.c"
     path.write_bytes(data)
     mode = Mode(root=str(root), jobs=1, rewrites=frozenset({"annotate"}))
-    _, out = engine.run([str(path)], mode)
+    out = engine.run([str(path)], mode)
     assert not [d for o in out for d in o.diagnostics]
     first = path.read_bytes()
     assert code(first) == code(data)
