@@ -46,7 +46,7 @@ def flagged(root: str, probes: list[bytes]) -> set[int]:
         + b"@@ -0,0 +1,%d @@\n" % n
         + added
     )
-    cmd = ["perl", SCRIPT, "-q", "--terse", "--no-summary", "--showfile", "-"]
+    cmd = ["perl", SCRIPT, "--no-tree", "-q", "--terse", "--no-summary", "--showfile", "-"]
     try:
         p = subprocess.run(cmd, cwd=root, input=patch, capture_output=True, timeout=120)
     except (OSError, subprocess.TimeoutExpired):

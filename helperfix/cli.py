@@ -51,6 +51,12 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--style", help="clang-format style file (default: the tree's .clang-format)")
     a.add_argument("-q", "--quiet", action="store_true", help="no summary line")
     a.add_argument(
+        "--no-checkpatch",
+        action="store_true",
+        help="keep annotations on the declaration line even where the tree's checkpatch.pl "
+        "would flag the re-emitted line",
+    )
+    a.add_argument(
         "--only",
         metavar="LIST",
         help=f"comma-separated rewrites to run (default: all of {','.join(REWRITES)})",
@@ -119,6 +125,7 @@ def cmd_annotate(args: argparse.Namespace) -> int:
         jobs=max(1, args.jobs),
         quiet=args.quiet,
         rewrites=rewrites,
+        checkpatch=not args.no_checkpatch,
     )
     files, diags = helper_files(paths, root)
     out = sys.stdout.buffer

@@ -279,3 +279,30 @@ def test_refuses_base_not_ancestor(sample_repo):
     git(sample_repo, "checkout", "-q", "master")
     r = series(sample_repo, "--base", "side")
     assert r.returncode == 2 and b"--base side is not an ancestor of HEAD" in r.stderr
+
+
+def test_annotate_keeps_checkpatch_flagged_lines_intact(tmp_path, scripts612):
+    if scripts612 is None:
+        pytest.skip("linux-source-6.12 is not installed")
+    text = (
+        "void rust_helper_set_bit(unsigned long nr, volatile unsigned long *addr)\n{\n}\n\n"
+        "__noreturn void rust_helper_BUG(void)\n{\n}\n\n"
+        "bool rust_helper_WARN_ON(bool cond)\n{\n}\n"
+    )
+    root = tmp_path / "k"
+    (root / "rust/helpers").mkdir(parents=True)
+    shutil.copytree(scripts612, root / "scripts")
+    (root / "rust/helpers/bits.c").write_text(text)
+    assert run("annotate", str(root / "rust/helpers")).returncode == 0
+    assert (root / "rust/helpers/bits.c").read_text() == (
+        "__rust_helper\nvoid rust_helper_set_bit(unsigned long nr, volatile unsigned long *addr)\n{\n}\n\n"
+        "__rust_helper\n__noreturn void rust_helper_BUG(void)\n{\n}\n\n"
+        "__rust_helper bool rust_helper_WARN_ON(bool cond)\n{\n}\n"
+    )
+    (root / "rust/helpers/bits.c").write_text(text)
+    assert run("annotate", "--no-checkpatch", str(root / "rust/helpers")).returncode == 0
+    assert (
+        (root / "rust/helpers/bits.c")
+        .read_text()
+        .startswith("__rust_helper void rust_helper_set_bit(unsigned long nr,\n")
+    )
