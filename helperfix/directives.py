@@ -87,11 +87,11 @@ def _logical_end(src: Source, tokens: list[Token], i: int, line: int) -> tuple[i
         while j < len(tokens) and tokens[j].start < end:
             j += 1
         last = tokens[j - 1]
-        if last.end > end:  # a comment running past the newline
-            line = src.line_of(last.end - 1)
+        if last.end > end and line < src.nlines:  # a comment running past the newline
+            line = max(line + 1, src.line_of(last.end - 1))  # always moves forward
             i = j
             continue
-        return end, j
+        return max(end, last.end), j
 
 
 def _arm_text(d: Directive, src: Source) -> str:

@@ -36,7 +36,7 @@ HELPERS_C = os.path.join(HELPERS, "helpers.c")
 class FilePlan:
     path: str
     digest: str = ""  # of the bytes, to notice a file changed under us
-    code: str = ""  # of the live code tokens, to prove the rewrite kept them ("": not C)
+    code: str = ""  # of the code tokens, to prove the rewrite kept them ("": not C)
     edits: list[Edit] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     definitions: int = 0
@@ -85,7 +85,6 @@ def plan_batch(paths: list[str], mode: Mode, generated: str = "") -> list[FilePl
 def _plan_file(plan: FilePlan, item: Scanned, mode: Mode, generated: str) -> None:
     src, fs = item.source, item.scan
     plan.digest = hashlib.sha1(src.data).hexdigest()
-    plan.code = verify.digest_live(src.data, fs.layout.live)
     plan.definitions = len(fs.definitions)
     plan.annotated = sum(d.annotated for d in fs.definitions)
     rel = os.path.relpath(plan.path, mode.root)
@@ -98,6 +97,8 @@ def _plan_file(plan: FilePlan, item: Scanned, mode: Mode, generated: str) -> Non
             plan.edits += helpers_block.plain_define(fs)
         else:
             plan.edits += annotate.edits(fs)
+    migrated = [(e.start, e.end) for e in plan.edits if e.migrate]
+    plan.code = verify.digest(src.data, fs.tokens, migrated)
 
 
 def _settle(plans: list[FilePlan], mode: Mode) -> None:
@@ -120,7 +121,7 @@ def _settle(plans: list[FilePlan], mode: Mode) -> None:
             k += 1
         n = len(e.expect)
         if tuple(joined[t.start : t.end] for t in mine[:n]) == e.expect:
-            e.text = joined[base : mine[n - 1].end].replace(b"\n", e.newline)
+            e.text = e.lead + joined[base : mine[n - 1].end].replace(b"\n", e.newline)
         base = limit
 
 
@@ -164,10 +165,11 @@ def finish_batch(plans: list[FilePlan], mode: Mode) -> list[Outcome]:
         if mode.writes and not os.stat(plan.path).st_mode & 0o222:
             out.diagnostics.append(Diagnostic(name, 0, "read-only file; not touched"))
             continue
-        pending.append((plan, out, src, apply(src.data, plan.edits)))
-    lexed = tokenize_many([new for *_, new in pending]) if pending else []
-    for (plan, out, src, new), (tokens, _) in zip(pending, lexed):
-        if plan.code and verify.digest(Source(plan.path, new), tokens) != plan.code:
+        new, spans = apply(src.data, plan.edits)
+        pending.append((plan, out, src, new, spans))
+    lexed = tokenize_many([p[3] for p in pending]) if pending else []
+    for (plan, out, src, new, spans), (tokens, _) in zip(pending, lexed):
+        if plan.code and verify.digest(new, tokens, spans) != plan.code:
             line = src.line_of(plan.edits[0].start)
             msg = "internal check failed: the rewrite would change code; not touched"
             out.diagnostics.append(Diagnostic(display(plan.path), line, msg))

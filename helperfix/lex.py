@@ -114,9 +114,10 @@ def tokenize_many(blobs: list[bytes]) -> list[tuple[list[Token], list[LexError]]
         mine = []
         while k < len(raw) and raw[k][1] < end:
             kind, s, e = raw[k]
-            if e > end:
+            if e > end:  # runs into the next file: lex this one again alone
                 redo.update((i, i + 1))
-            mine.append(Token(kind, s - base, e - base))
+            # a backslash at the very end splices into what follows the file
+            mine.append(Token(kind, s - base, min(e, end) - base))
             k += 1
         errors = _gaps(data, mine)
         if errors:  # an unterminated comment also swallows the next files

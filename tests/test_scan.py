@@ -139,3 +139,13 @@ def test_split_name_is_reported():
     fs = scan(Source("t.c", text))
     assert fs.error is not None and fs.error.line == 3
     assert "split across preprocessor arms" in fs.error.message
+
+
+@pytest.mark.parametrize(
+    "text", [b"#define X \\", b"void f(void)\n{\n}\n#define Y 1 \\", b"int a; \\"]
+)
+def test_backslash_at_end_of_file(text):
+    """A splice with nothing after it (a truncated file) must not hang the
+    directive reader nor produce tokens past the end."""
+    fs = scan(Source("t.c", text))
+    assert all(t.end <= len(text) for t in fs.tokens)

@@ -24,19 +24,30 @@ class Edit:
     head: bytes = b""  # the rest of the edit's first line, before it
     tail: bytes = b""  # the rest of its last line, after it
     alt: Edit | None = None  # the same annotation on a line of its own
+    lead: bytes = b""  # kept before the re-wrapped text (a separating space)
+    migrate: bool = False  # a directive-level migration edit (not annotation)
 
     def lines(self) -> bytes:
         """The whole lines this edit re-emits into a patch."""
         return self.head + self.text + self.tail
 
 
-def apply(data: bytes, edits: list[Edit]) -> bytes:
-    """Apply non-overlapping edits, back to front."""
-    out = data
-    last = len(data) + 1
-    for e in sorted(edits, key=lambda e: (e.start, e.end), reverse=True):
-        if e.end > last:
+def apply(data: bytes, edits: list[Edit]) -> tuple[bytes, list[tuple[int, int]]]:
+    """Apply non-overlapping edits; also return where the migration edits'
+    texts landed in the result (their tokens are not compared by verify)."""
+    out = []
+    spans = []
+    pos = 0
+    length = 0
+    for e in sorted(edits, key=lambda e: (e.start, e.end)):
+        if e.start < pos:
             raise ValueError(f"overlapping edits at offset {e.start}")
-        out = out[: e.start] + e.text + out[e.end :]
-        last = e.start
-    return out
+        out.append(data[pos : e.start])
+        length += e.start - pos
+        if e.migrate:
+            spans.append((length, length + len(e.text)))
+        out.append(e.text)
+        length += len(e.text)
+        pos = e.end
+    out.append(data[pos:])
+    return b"".join(out), spans

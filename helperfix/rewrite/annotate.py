@@ -51,23 +51,35 @@ def _macro_edit(src: Source, d: Definition, nl: bytes) -> Edit:
     return Edit(d.anchor, d.anchor, ANNOTATION + pad + b"\\" + nl + indent)
 
 
+def _lead(src: Source, at: int) -> bytes:
+    """A space when the annotation would touch the previous token (it could
+    otherwise glue onto an identifier: ``S`` + ``__rust_helper``)."""
+    if at == 0 or src.data[at - 1 : at].isspace() or src.data[:at] == b"\xef\xbb\xbf":
+        return b""
+    return b" "
+
+
 def edit_for(src: Source, d: Definition) -> Edit:
     nl = src.newline(src.line_of(d.anchor))
     if d.own_line:
         return Edit(d.anchor, d.anchor, ANNOTATION + nl)
     if d.macro:
-        return _macro_edit(src, d, nl)
-    alt = Edit(d.first, d.first, ANNOTATION + nl)
+        e = _macro_edit(src, d, nl)
+        e.text = _lead(src, e.start) + e.text
+        return e
+    alt = Edit(d.first, d.first, _lead(src, d.first) + ANNOTATION + nl)
     if d.crosses_directive:
-        return _around(src, Edit(d.anchor, d.anchor, ANNOTATION + b" ", alt=alt))
+        text = _lead(src, d.anchor) + ANNOTATION + b" "
+        return _around(src, Edit(d.anchor, d.anchor, text, alt=alt))
     last = d.tokens[_region_end(src, d)]
-    text = ANNOTATION + b" " + src.data[d.first : last.end]
+    lead = _lead(src, d.first)
+    text = lead + ANNOTATION + b" " + src.data[d.first : last.end]
     decl = ANNOTATION + b" " + src.data[d.first : d.lbrace]
     decl = decl.replace(b"\r\n", b"\n") + b"{\n}\n"
-    chunk = Chunk(decl)
     data = src.data
     expect = (ANNOTATION,) + tuple(data[t.start : t.end] for t in d.tokens if t.end <= last.end)
-    return _around(src, Edit(d.first, last.end, text, chunk, expect, nl, alt=alt))
+    e = Edit(d.first, last.end, text, Chunk(decl), expect, nl, alt=alt, lead=lead)
+    return _around(src, e)
 
 
 def _around(src: Source, e: Edit) -> Edit:

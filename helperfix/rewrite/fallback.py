@@ -66,7 +66,7 @@ def edits(fs: FileScan, diags: list[Diagnostic], report: bool = True) -> list[Ed
         if d.name == "ifndef" and d.rest(src) == b"__rust_helper":
             span = construct_at(src, d.line)
             if span:
-                out.append(Edit(span[0], span[1], b""))
+                out.append(Edit(span[0], span[1], b"", migrate=True))
                 covered.add(d.line + 1)
     blocks = bindgen_groups(fs)
     for d in defines(fs):

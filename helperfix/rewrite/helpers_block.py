@@ -49,7 +49,7 @@ def plain_define(fs: FileScan) -> list[Edit]:
         return []
     src = fs.source
     at = _anchor(fs)
-    return [Edit(at, at, (PLAIN + b"\n").replace(b"\n", src.newline()))]
+    return [Edit(at, at, (PLAIN + b"\n").replace(b"\n", src.newline()), migrate=True)]
 
 
 def _blank(src: Source, n: int) -> bool:
@@ -62,7 +62,7 @@ def _remove_line(src: Source, line: int) -> Edit:
     end = src.line_start(line + 1) if line < src.nlines else len(src.data)
     if _blank(src, line - 1) and _blank(src, line + 1):
         end = src.line_start(line + 2) if line + 1 < src.nlines else len(src.data)
-    return Edit(start, end, b"")
+    return Edit(start, end, b"", migrate=True)
 
 
 def edits(fs: FileScan, diags: list[Diagnostic]) -> list[Edit]:
@@ -88,5 +88,5 @@ def edits(fs: FileScan, diags: list[Diagnostic]) -> list[Edit]:
     text = (text + b"\n").replace(b"\n", nl) if at < len(src.data) else text.replace(b"\n", nl)
     if any(e.start <= at < e.end for e in out):
         at = next(e.start for e in out if e.start <= at < e.end)
-    out.append(Edit(at, at, text))
+    out.append(Edit(at, at, text, migrate=True))
     return out
