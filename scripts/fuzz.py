@@ -8,7 +8,7 @@ every failure is a ``path:line: error:`` diagnostic with a real line; every
 successful rewrite keeps the token stream (``__rust_helper`` aside) and a
 second run changes nothing.
 
-    python3 scripts/fuzz.py [--cases 10000] [--seed 1] [--batch 200]
+    python3 scripts/fuzz.py [--cases 10000] [--seed 1] [--batch 200] [--samples-only]
 
 Exit status 1 if any case fails; failing inputs are saved under --keep DIR.
 """
@@ -116,8 +116,9 @@ MUTATIONS: list[Callable[[random.Random, bytes], bytes]] = [
 ]  # fmt: skip
 
 
-def seeds() -> list[bytes]:
-    paths = sorted(glob.glob(os.path.join(CORPUS, "*.c"))) + sorted(
+def seeds(corpus: bool = True) -> list[bytes]:
+    paths = sorted(glob.glob(os.path.join(CORPUS, "*.c"))) if corpus else []
+    paths += sorted(
         glob.glob(os.path.join(SAMPLES, "**", "rust", "helpers", "**", "*.c"), recursive=True)
     )
     out = []
@@ -127,9 +128,9 @@ def seeds() -> list[bytes]:
     return out
 
 
-def cases(n: int, seed: int) -> list[tuple[str, bytes]]:
+def cases(n: int, seed: int, corpus: bool = True) -> list[tuple[str, bytes]]:
     rng = random.Random(seed)
-    base = seeds()
+    base = seeds(corpus)
     out = []
     for _ in range(n):
         data = rng.choice(base)
@@ -202,8 +203,10 @@ def run_batch(batch: list[tuple[str, bytes]], root: str, stats: Counter) -> list
     return problems
 
 
-def fuzz(n: int, seed: int, batch: int, keep: str | None = None) -> tuple[Counter, list]:
-    all_cases = cases(n, seed)
+def fuzz(
+    n: int, seed: int, batch: int, keep: str | None = None, corpus: bool = True
+) -> tuple[Counter, list]:
+    all_cases = cases(n, seed, corpus)
     stats: Counter = Counter()
     failures = []
     with tempfile.TemporaryDirectory(prefix="hf-fuzz-") as root:
@@ -226,10 +229,11 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--batch", type=int, default=200)
     ap.add_argument("--keep", help="save the inputs of failing batches here")
+    ap.add_argument("--samples-only", action="store_true", help="seed from samples/ only")
     args = ap.parse_args()
     os.environ.setdefault("HELPERFIX_CACHE_DIR", tempfile.mkdtemp(prefix="hf-fuzz-cache-"))
     start = time.perf_counter()
-    stats, failures = fuzz(args.cases, args.seed, args.batch, args.keep)
+    stats, failures = fuzz(args.cases, args.seed, args.batch, args.keep, not args.samples_only)
     took = time.perf_counter() - start
     print(f"{stats.pop('cases')} cases in {took:.0f} s, {len(failures)} failures")
     print("  " + ", ".join(f"{k}: {v}" for k, v in sorted(stats.items())))
