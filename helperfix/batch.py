@@ -1,14 +1,21 @@
-"""Read and scan files in batches: one libclang parse lexes a whole batch."""
+"""Read and scan files in batches: one libclang parse lexes a whole batch,
+and batches spread over worker processes on large trees."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from multiprocessing import get_context
+from typing import TypeVar
 
 from .diagnostics import Diagnostic, display
 from .lex import tokenize_many
 from .scan import FileScan, scan
 from .source import Source, read
+
+BATCH = 200  # files per batch: bounds memory, amortises a libclang parse
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 @dataclass
@@ -33,3 +40,24 @@ def scan_paths(paths: list[str]) -> Iterator[Scanned]:
         fs = scan(src, lx)
         err = Diagnostic(display(path), fs.error.line, fs.error.message) if fs.error else None
         yield Scanned(path, src, fs, err)
+
+
+def split(items: list[T], jobs: int, parallel_min: int) -> list[list[T]]:
+    """Batches of at most BATCH items; below ``parallel_min`` items (where
+    worker start-up costs more than it saves) or with one job, full ones,
+    else small enough to give every core several."""
+    if jobs <= 1 or len(items) < parallel_min:
+        size = BATCH
+    else:
+        size = max(1, min(BATCH, -(-len(items) // (jobs * 4))))
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def parallel(fn: Callable[[list[T]], R], batches: list[list[T]], jobs: int) -> Iterator[R]:
+    """``fn`` over the batches, in order, in ``jobs`` forked workers when
+    there is more than one batch to share."""
+    if jobs <= 1 or len(batches) <= 1:
+        yield from map(fn, batches)
+        return
+    with get_context("fork").Pool(jobs) as pool:
+        yield from pool.imap(fn, batches)

@@ -7,16 +7,14 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from functools import partial
-from multiprocessing import get_context
 
-from .batch import scan_paths
+from .batch import parallel, scan_paths, split
 from .lint import ERROR, Context, Finding, file_rules, tree_rules
 from .lint.includes import quoted_c_includes
 from .rewrite import atomic
 from .scan import FileScan
 from .tree import HELPERS, helper_files
 
-_BATCH = 200
 _PARALLEL_MIN = 400  # files; below this one process is faster
 
 
@@ -58,14 +56,9 @@ def check_tree(root: str, paths: list[str], jobs: int = 1) -> tuple[list[Finding
     if ctx.tree:
         ctx.atomic = atomic.start(root, enabled=False)  # runs in the background
     findings = [Finding(d.path, d.line, ERROR, "PARSE_ERROR", d.message) for d in diags]
-    batches = [files[i : i + _BATCH] for i in range(0, len(files), _BATCH)]
     work = partial(_check_batch, root=root)
-    if jobs > 1 and len(files) >= _PARALLEL_MIN:
-        with get_context("fork").Pool(jobs) as pool:
-            results = pool.imap(work, batches)
-            lines = _collect(results, ctx, findings)
-    else:
-        lines = _collect(map(work, batches), ctx, findings)
+    batches = split(files, jobs, _PARALLEL_MIN)
+    lines = _collect(parallel(work, batches, jobs), ctx, findings)
     for rule in tree_rules():
         findings.extend(rule(ctx))
     bad_input = any(f.type == "PARSE_ERROR" for f in findings)

@@ -12,7 +12,7 @@ import os
 import sys
 
 from . import __version__
-from .diagnostics import Diagnostic, display, emit
+from .diagnostics import emit
 from .format import FormatError
 from .mode import REWRITES, Action, Mode
 from .tree import HELPERS, TreeError, find_root, helper_files
@@ -160,24 +160,19 @@ def cmd_annotate(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from .scan import scan
-    from .source import read
+    from .batch import BATCH, scan_paths
 
     root, paths = _resolve(args)
     files, diags = helper_files(paths, root)
     rows = []
-    for f in files:
-        try:
-            fs = scan(read(f))
-        except OSError as e:
-            diags.append(Diagnostic(display(f), 0, f"cannot read: {e.strerror}"))
-            continue
-        if fs.error:
-            diags.append(Diagnostic(display(f), fs.error.line, fs.error.message))
-        for d in fs.definitions:
+    items = (x for i in range(0, len(files), BATCH) for x in scan_paths(files[i : i + BATCH]))
+    for item in items:
+        if item.error:
+            diags.append(item.error)
+        for d in item.scan.definitions if item.scan else ():
             rows.append(
                 {
-                    "file": os.path.relpath(f, root),
+                    "file": os.path.relpath(item.path, root),
                     "line": d.line,
                     "name": d.name,
                     "annotated": d.annotated,

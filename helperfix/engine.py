@@ -15,11 +15,10 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
-from multiprocessing import get_context
 
 from . import checkpatch, verify
 from . import format as fmt
-from .batch import Scanned, scan_paths
+from .batch import Scanned, parallel, scan_paths, split
 from .diagnostics import Diagnostic, display
 from .lex import COMMENT, tokenize, tokenize_many
 from .mode import Mode
@@ -28,7 +27,6 @@ from .source import Source, atomic_write, clean_stale, read
 from .tree import HELPERS
 
 _PARALLEL_MIN = 64  # below this many files, worker start-up costs more than it saves
-_BATCH = 200  # files read and lexed together (bounds memory)
 HELPERS_C = os.path.join(HELPERS, "helpers.c")
 
 
@@ -213,15 +211,6 @@ def _mark_no_newline(diff: bytes) -> bytes:
     return b"".join(fixed)
 
 
-def _batches(items: list, mode: Mode) -> list[list]:
-    """Batches small enough to bound memory, many enough to share the cores."""
-    if mode.jobs <= 1 or len(items) < _PARALLEL_MIN:
-        size = _BATCH
-    else:
-        size = max(1, min(_BATCH, -(-len(items) // (mode.jobs * 4))))
-    return [items[i : i + size] for i in range(0, len(items), size)]
-
-
 def complete(plans: list[FilePlan], mode: Mode) -> list[Outcome]:
     """Format, quiet and finish planned files (one clang-format run)."""
     _settle(plans, mode)
@@ -256,17 +245,10 @@ def run(
             o.diff = b""
         outcomes.append(o)
 
-    batches = _batches(files, mode)
     work = partial(_process, mode=mode, generated=generated)
-    if mode.jobs <= 1 or len(batches) <= 1:
-        for b in batches:
-            for o in work(b):
-                take(o)
-    else:
-        with get_context("fork").Pool(mode.jobs) as pool:
-            for res in pool.imap(work, batches):
-                for o in res:
-                    take(o)
+    for res in parallel(work, split(files, mode.jobs, _PARALLEL_MIN), mode.jobs):
+        for o in res:
+            take(o)
     if pending is not None:
         plans = [
             FilePlan(path, digest=hashlib.sha1(data).hexdigest(), edits=edits)

@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
 
-from benchlib import COCCI_ANNOTATED, corpus_args, interleaved, table
+from benchlib import COCCI_ANNOTATED, corpus_args, interleaved, spatch, table
 
 # Add the attribute before every function definition's return type, unless it
 # is already there (a rule that matches annotated definitions, and a position
@@ -64,15 +63,9 @@ def main() -> int:
             "helperfix (annotate only)": lambda t: hf + ["--only", "annotate", f"{t}/rust/helpers"],
             "helperfix (full migration, generator cached)": lambda t: hf + [f"{t}/rust/helpers"],
         }
-        spatch = shutil.which("spatch")
-        if spatch:
-            cocci = os.path.join(base, "rust_helper.cocci")
-            with open(cocci, "w") as fh:
-                fh.write(SEMANTIC_PATCH)
-            contenders["spatch"] = lambda t: [
-                *(spatch, "--very-quiet", "--in-place", "--sp-file", cocci),
-                *("--dir", f"{t}/rust/helpers"),
-            ]
+        cocci = spatch(base, "rust_helper.cocci", SEMANTIC_PATCH, "--in-place")
+        if cocci:
+            contenders["spatch"] = cocci
         times, counts = interleaved(args.corpus, base, contenders, args.runs, annotated)
     print(table("annotate, late-2025 tree", times, "spatch", counts))
     return 0

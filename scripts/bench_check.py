@@ -12,11 +12,10 @@ helpers each reported.
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 import tempfile
 
-from benchlib import COCCI_ANNOTATED, corpus_args, interleaved, table
+from benchlib import COCCI_ANNOTATED, corpus_args, interleaved, spatch, table
 
 REPORT = COCCI_ANNOTATED + """
 @missing@
@@ -49,14 +48,9 @@ def main() -> int:
                 f"{t}/rust/helpers",
             ],
         }
-        spatch = shutil.which("spatch")
-        if spatch:
-            cocci = os.path.join(base, "report.cocci")
-            with open(cocci, "w") as fh:
-                fh.write(REPORT)
-            contenders["spatch (report)"] = lambda t: [
-                *(spatch, "--very-quiet", "--sp-file", cocci, "--dir", f"{t}/rust/helpers"),
-            ]
+        cocci = spatch(base, "report.cocci", REPORT)
+        if cocci:
+            contenders["spatch (report)"] = cocci
 
         def count(_: str, __: str, out: str) -> str:
             with open(out, errors="replace") as fh:

@@ -30,6 +30,18 @@ __rust_helper T f@p(...) { ... }
 """
 
 
+def spatch(base: str, name: str, semantic_patch: str, *flags: str) -> Command | None:
+    """A contender running Coccinelle's spatch with ``semantic_patch`` over a
+    tree's rust/helpers, or None when spatch is not installed."""
+    exe = shutil.which("spatch")
+    if exe is None:
+        return None
+    cocci = os.path.join(base, name)
+    with open(cocci, "w") as fh:
+        fh.write(semantic_patch)
+    return lambda t: [exe, "--very-quiet", *flags, "--sp-file", cocci, "--dir", f"{t}/rust/helpers"]
+
+
 def corpus_args(doc: str) -> argparse.Namespace | None:
     """--runs and --corpus, shared by the corpus benchmarks; None (after a
     message) when the corpus is missing."""
