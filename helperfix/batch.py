@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from multiprocessing import get_context
 from typing import TypeVar
 
-from .diagnostics import Diagnostic, display
-from .lex import tokenize_many
-from .scan import FileScan, scan
-from .source import Source, read
+from .c.scan import FileScan, scan_many
+from .c.source import Source
+from .diagnostics import ERROR, Diagnostic, display, parse_error
+from .files import read
 
 BATCH = 200  # files per batch: bounds memory, amortises a libclang parse
 T = TypeVar("T")
@@ -26,20 +26,22 @@ class Scanned:
     error: Diagnostic | None  # unreadable or unscannable
 
 
+def cannot_read(path: str, e: OSError) -> Diagnostic:
+    return Diagnostic(display(path), 0, f"cannot read: {e.strerror}", ERROR, "READ_ERROR")
+
+
 def scan_paths(paths: list[str]) -> Iterator[Scanned]:
-    sources: list[tuple[str, Source]] = []
+    """Read and scan files (one libclang parse for all of them)."""
+    sources: list[Source] = []
     for path in paths:
         try:
-            sources.append((path, read(path)))
+            sources.append(read(path))
         except OSError as e:
-            yield Scanned(
-                path, None, None, Diagnostic(display(path), 0, f"cannot read: {e.strerror}")
-            )
-    lexed = tokenize_many([src.data for _, src in sources]) if sources else []
-    for (path, src), lx in zip(sources, lexed):
-        fs = scan(src, lx)
-        err = Diagnostic(display(path), fs.error.line, fs.error.message) if fs.error else None
-        yield Scanned(path, src, fs, err)
+            yield Scanned(path, None, None, cannot_read(path, e))
+    for fs in scan_many(sources):
+        path = fs.source.path
+        err = parse_error(display(path), fs.error.line, fs.error.message) if fs.error else None
+        yield Scanned(path, fs.source, fs, err)
 
 
 def split(items: list[T], jobs: int, parallel_min: int) -> list[list[T]]:

@@ -1,4 +1,5 @@
-"""Command line: parse arguments, build a Mode, hand over to the stages.
+"""Command line: parse arguments, build a Mode and a Job, hand over to the
+stages, report.
 
 Exit status (all commands): 0 done or clean, 1 something to change or report,
 2 bad input or usage.  Diagnostics go to stderr as ``path:line: level: text``.
@@ -12,10 +13,11 @@ import os
 import sys
 
 from . import __version__
-from .diagnostics import emit
+from .diagnostics import ERROR, WARNING, emit
 from .format import FormatError
-from .mode import REWRITES, Action, Mode
-from .tree import HELPERS, TreeError, find_root, helper_files
+from .kernel import HELPERS
+from .mode import Mode, WriteBack
+from .tree import TreeError, find_root, helper_files
 
 EXIT_OK, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
 
@@ -35,6 +37,24 @@ def _common(p: argparse.ArgumentParser) -> None:
         default=os.cpu_count() or 1,
         help="worker processes (default: all cores)",
     )
+
+
+def _rewrite_names() -> list[str]:
+    from .rewrite import registry
+
+    return [n if r.default else f"{n} (not by default)" for n, r in registry().items()]
+
+
+def _rewrite_list(value: str) -> frozenset[str]:
+    """--only's value: known rewrite names, else a usage error."""
+    from .rewrite import registry
+
+    names = frozenset(x.strip() for x in value.split(",") if x.strip())
+    unknown = sorted(names - set(registry()))
+    if unknown or not names:
+        known = ", ".join(registry())
+        raise argparse.ArgumentTypeError(f"unknown rewrite {', '.join(unknown)!r} (known: {known})")
+    return names
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -59,7 +79,8 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument(
         "--only",
         metavar="LIST",
-        help=f"comma-separated rewrites to run (default: all of {','.join(REWRITES)})",
+        type=_rewrite_list,
+        help="comma-separated rewrites to run: " + ", ".join(_rewrite_names()),
     )
 
     c = sub.add_parser("check", help="lint gate: report what is not migrated (tree or patch)")
@@ -67,6 +88,9 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text")
     c.add_argument("--patch", metavar="FILE", help="check a patch, mail or mbox ('-': stdin)")
     c.add_argument("--tree", metavar="DIR", help="with --patch: apply it to a copy of DIR first")
+    c.add_argument(
+        "--list-types", action="store_true", help="list every finding type with its level; exit"
+    )
 
     se = sub.add_parser("series", help="the migration as a mailing-list patch series (git tree)")
     se.add_argument("--base", default="HEAD", help="commit to build the series on (default: HEAD)")
@@ -110,23 +134,10 @@ def cmd_annotate(args: argparse.Namespace) -> int:
     from . import engine
 
     root, paths = _resolve(args)
-    action = Action.CHECK if args.check else Action.DIFF if args.diff else Action.WRITE
-    rewrites = frozenset(REWRITES)
-    if args.only:
-        rewrites = frozenset(x.strip() for x in args.only.split(",") if x.strip())
-        unknown = rewrites - set(REWRITES)
-        if unknown:
-            raise TreeError(f"--only: unknown rewrite {', '.join(sorted(unknown))}")
-    mode = Mode(
-        root=root,
-        action=action,
-        diff=args.diff,
-        style=args.style,
-        jobs=max(1, args.jobs),
-        quiet=args.quiet,
-        rewrites=rewrites,
-        checkpatch=not args.no_checkpatch,
-    )
+    rewrites = args.only or Mode().rewrites
+    mode = Mode(rewrites=rewrites, style=args.style, checkpatch=not args.no_checkpatch)
+    write_back = WriteBack.from_flags(args.check, args.diff)
+    job = engine.Job(root, mode, write_back, max(1, args.jobs))
     files, diags = helper_files(paths, root)
     out = sys.stdout.buffer
 
@@ -134,20 +145,15 @@ def cmd_annotate(args: argparse.Namespace) -> int:
         if o.diff:
             out.write(o.diff)
 
-    outcomes = engine.run(files, mode, show)
+    outcomes = engine.run(files, job, show)
     out.flush()
-    changed = 0
     for o in outcomes:
         diags.extend(o.diagnostics)
-        changed += o.changed
     emit(diags)
-    if not mode.quiet:
+    changed = sum(o.changed for o in outcomes)
+    if not args.quiet:
         helpers = sum(o.definitions for o in outcomes)
-        verb = {
-            Action.WRITE: "rewrote",
-            Action.DIFF: "would rewrite",
-            Action.CHECK: "would rewrite",
-        }[action]
+        verb = "rewrote" if write_back.writes else "would rewrite"
         todo = sum(o.definitions - o.annotated for o in outcomes)
         print(
             f"helperfix: {len(files)} files, {helpers} helpers, {todo} unannotated; "
@@ -156,7 +162,7 @@ def cmd_annotate(args: argparse.Namespace) -> int:
         )
     if diags:
         return EXIT_ERROR
-    return EXIT_FOUND if action is Action.CHECK and changed else EXIT_OK
+    return EXIT_FOUND if write_back.check and changed else EXIT_OK
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -194,10 +200,13 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .lint.output import render
+    from .lint.output import list_types, render
 
+    if args.list_types:
+        sys.stdout.write(list_types())
+        return EXIT_OK
     if args.patch is not None:
-        from .patch import PatchError, check_patch
+        from .lint.patch import PatchError, check_patch
 
         if args.paths or args.root:
             raise TreeError("--patch takes no PATH or --root (use --tree DIR)")
@@ -216,14 +225,14 @@ def cmd_check(args: argparse.Namespace) -> int:
     else:
         if args.tree:
             raise TreeError("--tree goes with --patch")
-        from .check import check_tree
+        from .lint.tree import check_tree
 
         root, paths = _resolve(args)
         findings, lines, bad = check_tree(root, paths, max(1, args.jobs))
     sys.stdout.write(render(args.format, findings, lines))
     if bad:
         return EXIT_ERROR
-    return EXIT_FOUND if any(f.level in ("ERROR", "WARNING") for f in findings) else EXIT_OK
+    return EXIT_FOUND if any(f.level in (ERROR, WARNING) for f in findings) else EXIT_OK
 
 
 def cmd_series(args: argparse.Namespace) -> int:

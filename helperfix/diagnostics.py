@@ -1,4 +1,6 @@
-"""Diagnostics: one finding or error, printed in a stable, greppable form."""
+"""One diagnostic type for every command: annotate's errors, check's
+findings, patch mode and series all report ``Diagnostic``s, and the emitters
+(``lint/output.py``, ``Diagnostic.render``) only render them."""
 
 from __future__ import annotations
 
@@ -6,17 +8,37 @@ import os
 import sys
 from dataclasses import dataclass
 
+# Levels, as checkpatch names them.  ERROR: the tree will not build, is
+# inconsistent, or could not be read; WARNING: a helper or the migration is
+# incomplete; CHECK: a note that upstream tolerates.
+ERROR, WARNING, CHECK = "ERROR", "WARNING", "CHECK"
+_PLAIN = {ERROR: "error", WARNING: "warning", CHECK: "note"}
+
 
 @dataclass(frozen=True)
 class Diagnostic:
-    path: str
-    line: int
+    path: str  # as shown: relative to the kernel root (check) or the cwd (annotate)
+    line: int  # 1-based; 0 for the whole file
     message: str
-    level: str = "error"  # error | warning | note
+    level: str = ERROR
+    type: str = "ERROR"  # stable type name (see ``helperfix check --list-types``)
+    column: int = 0
+    helper: str | None = None
+    origin: str = ""  # where it came from: a patch's file name or subject
+    span: tuple[int, int] = (0, 0)  # first and last line of the declaration (not shown)
+
+    @property
+    def where(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else self.path
 
     def render(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: {self.level}: {self.message}"
+        """The compiler-style form annotate and list print on stderr."""
+        return f"{self.where}: {_PLAIN[self.level]}: {self.message}"
+
+
+def parse_error(shown: str, line: int, message: str) -> Diagnostic:
+    """A file that cannot be read as C (and so is never touched)."""
+    return Diagnostic(shown, line, message, ERROR, "PARSE_ERROR")
 
 
 def display(path: str) -> str:

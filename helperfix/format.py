@@ -15,8 +15,6 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 
-from .mode import Mode
-
 _MARK = b"/* helperfix:chunk:%d */"
 _MARK_RE = re.compile(rb"^/\* helperfix:chunk:(\d+) \*/\n", re.M)
 _BATCH = 1000  # chunks per clang-format process (batches run in parallel)
@@ -48,12 +46,13 @@ def executable() -> str:
     return exe
 
 
-def style_file(mode: Mode) -> str:
-    """The tree's own .clang-format, else helperfix's kernel-style settings."""
-    if mode.style:
-        return mode.style
-    tree = os.path.join(mode.root, ".clang-format")
-    return tree if os.path.isfile(tree) else _DATA
+def style_file(root: str | None, style: str | None) -> str:
+    """``style`` if given, else the tree's own .clang-format, else
+    helperfix's kernel-style settings."""
+    if style:
+        return style
+    tree = os.path.join(root, ".clang-format") if root else ""
+    return tree if tree and os.path.isfile(tree) else _DATA
 
 
 def _run(chunks: list[Chunk], style: str) -> list[bytes]:
@@ -97,22 +96,22 @@ def _run_or_split(chunks: list[Chunk], style: str) -> list[bytes | None]:
         return [r for c in chunks for r in _run_or_split([c], style)]
 
 
-def format_chunks(chunks: list[Chunk], mode: Mode) -> list[bytes | None]:
-    """Format every chunk; the result for chunk i is at index i, None where
-    clang-format could not be used (the caller keeps the plain insertion)."""
+def format_chunks(chunks: list[Chunk], style: str, jobs: int) -> list[bytes | None]:
+    """Format every chunk with the style file ``style``; the result for chunk
+    i is at index i, None where clang-format could not be used (the caller
+    keeps the plain insertion)."""
     if not chunks:
         return []
-    style = style_file(mode)
     executable()  # fail early and clearly when clang-format is missing
     valid = [i for i, c in enumerate(chunks) if _valid(c)]
     todo = [chunks[i] for i in valid]
     batches = [todo[i : i + _BATCH] for i in range(0, len(todo), _BATCH)]
-    if len(batches) <= 1 or mode.jobs <= 1:
+    if len(batches) <= 1 or jobs <= 1:
         results = [_run_or_split(b, style) for b in batches]
     else:
         from concurrent.futures import ThreadPoolExecutor
 
-        with ThreadPoolExecutor(max_workers=mode.jobs) as pool:
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
             results = list(pool.map(lambda b: _run_or_split(b, style), batches))
     out: list[bytes | None] = [None] * len(chunks)
     for i, r in zip(valid, (r for batch in results for r in batch)):

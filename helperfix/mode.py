@@ -1,31 +1,49 @@
-"""The run's configuration, passed down explicitly instead of living in globals."""
+"""A run's configuration, passed down instead of living in globals.
+
+As black separates ``Mode`` from ``WriteBack``: ``Mode`` is policy (what the
+rewrite produces), ``WriteBack`` is what happens to the result.  Neither
+knows about files, processes or the terminal.
+"""
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 
-REWRITES = ("fallback", "annotate", "helpers-block", "atomic")
 
+def _default_rewrites() -> frozenset[str]:
+    from .rewrite import defaults
 
-class Action(Enum):
-    WRITE = "write"  # rewrite files in place
-    DIFF = "diff"  # print a unified diff, write nothing
-    CHECK = "check"  # write nothing, exit 1 if anything would change
+    return defaults()
 
 
 @dataclass(frozen=True)
 class Mode:
-    root: str  # the kernel tree; nothing outside it is ever touched
-    action: Action = Action.WRITE
-    diff: bool = False  # print a diff (also with --check)
-    style: str | None = None  # .clang-format to use; None: the tree's or ours
-    jobs: int = os.cpu_count() or 1
-    quiet: bool = False
-    rewrites: frozenset[str] = frozenset(REWRITES)
+    rewrites: frozenset[str] = field(default_factory=_default_rewrites)
+    style: str | None = None  # .clang-format to use; None: the tree's, else helperfix's
     checkpatch: bool = True  # consult the tree's checkpatch.pl (see checkpatch.py)
+
+
+class WriteBack(Enum):
+    YES = "write"  # rewrite files in place
+    DIFF = "diff"  # print a unified diff, write nothing
+    CHECK = "check"  # write nothing; exit 1 if anything would change
+    CHECK_DIFF = "check-diff"  # both of the above
 
     @property
     def writes(self) -> bool:
-        return self.action is Action.WRITE
+        return self is WriteBack.YES
+
+    @property
+    def diff(self) -> bool:
+        return self in (WriteBack.DIFF, WriteBack.CHECK_DIFF)
+
+    @property
+    def check(self) -> bool:
+        return self in (WriteBack.CHECK, WriteBack.CHECK_DIFF)
+
+    @classmethod
+    def from_flags(cls, check: bool, diff: bool) -> WriteBack:
+        if check:
+            return cls.CHECK_DIFF if diff else cls.CHECK
+        return cls.DIFF if diff else cls.YES

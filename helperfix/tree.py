@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 
-from .diagnostics import Diagnostic, display
+from .diagnostics import ERROR, Diagnostic, display
+from .kernel import HELPERS
 
-HELPERS = os.path.join("rust", "helpers")
+_OUT = "symlink leads outside the kernel tree; not followed"
 
 
 class TreeError(Exception):
@@ -29,6 +30,10 @@ def find_root(path: str) -> str:
         here = parent
 
 
+def _path_error(path: str, message: str) -> Diagnostic:
+    return Diagnostic(display(path), 0, message, ERROR, "PATH_ERROR")
+
+
 def _inside(path: str, root: str) -> bool:
     return os.path.commonpath([path, root]) == root
 
@@ -44,13 +49,11 @@ def helper_files(paths: list[str], root: str) -> tuple[list[str], list[Diagnosti
     def add(f: str) -> None:
         absf = os.path.abspath(f)
         if not _inside(absf, os.path.abspath(root)):
-            diags.append(Diagnostic(display(f), 0, "outside the kernel tree; not touched"))
+            diags.append(_path_error(f, "outside the kernel tree; not touched"))
             return
         real = os.path.realpath(absf)
         if not _inside(real, real_root):
-            diags.append(
-                Diagnostic(display(f), 0, "symlink leads outside the kernel tree; not followed")
-            )
+            diags.append(_path_error(f, _OUT))
             return
         if real not in seen:
             seen.add(real)
@@ -59,22 +62,14 @@ def helper_files(paths: list[str], root: str) -> tuple[list[str], list[Diagnosti
     for p in paths:
         if os.path.isdir(p):
             if os.path.islink(p) and not _inside(os.path.realpath(p), real_root):
-                diags.append(
-                    Diagnostic(display(p), 0, "symlink leads outside the kernel tree; not followed")
-                )
+                diags.append(_path_error(p, _OUT))
                 continue
             for dirpath, dirnames, filenames in os.walk(p):
                 kept = []
                 for d in sorted(dirnames):
                     full = os.path.join(dirpath, d)
                     if os.path.islink(full) and not _inside(os.path.realpath(full), real_root):
-                        diags.append(
-                            Diagnostic(
-                                display(full),
-                                0,
-                                "symlink leads outside the kernel tree; not followed",
-                            )
-                        )
+                        diags.append(_path_error(full, _OUT))
                     else:
                         kept.append(d)
                 dirnames[:] = kept
@@ -84,5 +79,5 @@ def helper_files(paths: list[str], root: str) -> tuple[list[str], list[Diagnosti
         elif os.path.exists(p) or os.path.islink(p):
             add(p)
         else:
-            diags.append(Diagnostic(display(p), 0, "no such file or directory"))
+            diags.append(_path_error(p, "no such file or directory"))
     return sorted(found), diags

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import hashlib
 
-from .lex import COMMENT, Token
-
-ANNOTATION = b"__rust_helper"
+from .c.lex import COMMENT, Token
+from .kernel import ANNOTATION
 
 
 def digest(data: bytes, tokens: list[Token], skip: list[tuple[int, int]] = ()) -> str:

@@ -31,7 +31,11 @@ def _run(args: list[str], cwd: str) -> dict:
     p = subprocess.run(
         [sys.executable, "-m", "helperfix", *args], cwd=cwd, capture_output=True, env=env
     )
-    return {"rc": p.returncode, "out": p.stdout.decode("utf-8", "replace"), "err": p.stderr.decode()}
+    return {
+        "rc": p.returncode,
+        "out": p.stdout.decode("utf-8", "replace"),
+        "err": p.stderr.decode(),
+    }
 
 
 def _tree_digest(root: str) -> dict[str, str]:

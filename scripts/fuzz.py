@@ -30,7 +30,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 
 from helperfix import engine  # noqa: E402
-from helperfix.lex import COMMENT, tokenize  # noqa: E402
+from helperfix.c.lex import COMMENT, tokenize  # noqa: E402
+from helperfix.diagnostics import ERROR  # noqa: E402
 from helperfix.mode import Mode  # noqa: E402
 
 CORPUS = os.path.join(HERE, "..", "..", "shared", "corpus", "linux-late-2025", "rust", "helpers")
@@ -164,7 +165,7 @@ def run_batch(batch: list[tuple[str, bytes]], root: str, stats: Counter) -> list
         with open(path, "wb") as fh:
             fh.write(data)
         paths.append(path)
-    mode = Mode(root=root, jobs=1, quiet=True, rewrites=frozenset({"annotate"}))
+    mode = engine.Job(root, Mode(rewrites=frozenset({"annotate"})))
     problems = []
     try:
         outcomes = engine.run(paths, mode)
@@ -184,9 +185,7 @@ def run_batch(batch: list[tuple[str, bytes]], root: str, stats: Counter) -> list
         if o.diagnostics:
             for d in o.diagnostics:
                 text = d.render()
-                if d.level == "error" and (
-                    d.line < 1 or not re.match(r"^\S+:\d+: error: \S", text)
-                ):
+                if d.level == ERROR and (d.line < 1 or not re.match(r"^\S+:\d+: error: \S", text)):
                     problems.append((name, f"unclear error: {text}"))
             continue
         with open(path, "rb") as fh:

@@ -1,23 +1,20 @@
-"""The annotate rewrite: (input, expected output) pairs, bytes and modes."""
+"""The annotate rewrite: (input, expected output) pairs, run in memory
+through the pure core (every row also checked for idempotence), then the
+command-line contract: bytes, modes and exit status."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pytest
 from conftest import make_tree, run, snapshot
 
-from helperfix import engine
-from helperfix.mode import Mode
+from helperfix import annotate_source
 
 
-def annotate(tmp_path: Path, text: bytes | str, only=("annotate",)) -> bytes:
+def annotate(text: bytes | str) -> bytes:
     data = text.encode() if isinstance(text, str) else text
-    root = make_tree(tmp_path / "k", {"rust/helpers/t.c": data})
-    path = str(root / "rust/helpers/t.c")
-    outcomes = engine.run([path], Mode(root=str(root), jobs=1, rewrites=frozenset(only)))
-    assert [d.render() for o in outcomes for d in o.diagnostics] == []
-    return Path(path).read_bytes()
+    new, diags = annotate_source(data, "rust/helpers/t.c")
+    assert [d.render() for d in diags] == []
+    return new
 
 
 CASES = [
@@ -96,10 +93,10 @@ CASES = [
 
 
 @pytest.mark.parametrize("before,after", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
-def test_annotate(tmp_path, before, after):
-    assert annotate(tmp_path, before).decode() == after
+def test_annotate(before, after):
+    assert annotate(before).decode() == after
     # idempotent: a second run changes nothing
-    assert annotate(tmp_path / "again", after).decode() == after
+    assert annotate(after).decode() == after
 
 
 BYTES = [
@@ -134,8 +131,9 @@ BYTES = [
 
 
 @pytest.mark.parametrize("before,after", [c[1:] for c in BYTES], ids=[c[0] for c in BYTES])
-def test_bytes(tmp_path, before, after):
-    assert annotate(tmp_path, before) == after
+def test_bytes(before, after):
+    assert annotate(before) == after
+    assert annotate(after) == after
 
 
 def test_modes_diff_check_write(tmp_path):

@@ -18,8 +18,8 @@ from conftest import (
     snapshot,
 )
 
-from helperfix.scan import scan
-from helperfix.source import Source
+from helperfix.c.scan import scan
+from helperfix.c.source import Source
 
 
 def width(line: bytes) -> int:

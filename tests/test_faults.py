@@ -76,11 +76,11 @@ def test_files_that_vanish(tmp_path):
         {f"rust/helpers/{n}.c": f"void {n}(void)\n{{\n}}\n" for n in ("a", "b", "c")},
     )
     files = [str(root / f"rust/helpers/{n}.c") for n in ("a", "b", "c")]
-    mode = Mode(root=str(root), jobs=1, rewrites=frozenset({"annotate"}))
+    job = engine.Job(str(root), Mode(rewrites=frozenset({"annotate"})))
     os.unlink(files[0])  # gone after listing
-    plans = engine.plan_batch(files, mode)
+    plans = engine.plan_batch(files, job)
     os.unlink(files[1])  # gone between planning and writing
-    outcomes = engine.complete(plans, mode)
+    outcomes = engine.complete(plans, job)
     errors = [d.render() for o in outcomes for d in o.diagnostics]
     assert any("a.c: error: cannot read: No such file" in e for e in errors)
     assert any("b.c: error: cannot read: No such file" in e for e in errors)

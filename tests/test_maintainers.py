@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from helperfix import maintainers as mt
+from helperfix.series import maintainers as mt
 
 MAINTAINERS = """\
 Intro text

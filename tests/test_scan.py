@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from helperfix.scan import scan
-from helperfix.source import Source
+from helperfix.c.scan import scan
+from helperfix.c.source import Source
 
 
 def found(text: str) -> list[tuple[str, bool, str]]:

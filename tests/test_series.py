@@ -14,7 +14,7 @@ import pytest
 from conftest import CORPUS, SAMPLES, copy_tree, run
 from kernel612 import extract
 
-from helperfix import maintainers as mt
+from helperfix.series import maintainers as mt
 
 IDENTITY = ("Test Dev", "dev@example.org")
 # get_maintainer.pl refuses to run outside something that looks like a kernel tree

@@ -1,65 +1,114 @@
-"""Lint rules for ``helperfix check``: one small module per rule.
+"""Lint rules for ``helperfix check``: one small module per concern.
 
-Every finding has a stable type name (checkpatch style) and a level:
-ERROR (the tree will not build or is inconsistent), WARNING (a helper or the
-migration is incomplete) or CHECK (a low-level note that upstream tolerates).
+Each module registers its rule functions with ``@rule(...)``, declaring the
+types they emit (stable checkpatch-style names), each with its level and a
+one-line description; ``helperfix check --list-types`` prints them from here.
+File rules see one scanned file at a time, ``(FileScan, FileContext)``; tree
+rules see the whole tree's summary, ``(TreeContext)``; both yield
+``Diagnostic``s.  Adding a rule means adding one module here.
 """
 
 from __future__ import annotations
 
+import importlib
 import os
+import pkgutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from ..rewrite.atomic import Pending
-from ..scan import FileScan
-from ..source import Source
-
-ERROR, WARNING, CHECK = "ERROR", "WARNING", "CHECK"
+from ..c.scan import FileScan
+from ..c.source import Source
+from ..diagnostics import Diagnostic
+from ..generator import AtomicPair
 
 
 @dataclass(frozen=True)
-class Finding:
-    path: str  # relative to the kernel root
-    line: int  # 1-based; 0 for the whole file
+class Type:
+    name: str
     level: str
-    type: str
-    message: str
-    column: int = 0
-    helper: str | None = None
-    span: tuple[int, int] = (0, 0)  # first and last line of the declaration (not shown)
+    description: str
+
+
+@dataclass(frozen=True)
+class FileContext:
+    rel: str  # the file's path relative to the kernel root
 
 
 @dataclass
-class Context:
-    """What the tree-wide rules see.  Per-file rules see one scan at a time, so
-    memory stays flat however many files a tree holds."""
+class TreeContext:
+    """What the tree rules see.  File rules see one scan at a time, so memory
+    stays flat however many files a tree holds."""
 
     root: str
     tree: bool = False  # the whole rust/helpers folder is being checked
     files: list[str] = field(default_factory=list)  # every scanned file, relative
     helpers: FileScan | None = None  # rust/helpers/helpers.c
     includes: dict[str, list[tuple[int, str]]] = field(default_factory=dict)  # '#include "x.c"'s
-    atomic: Pending | None = None  # the generator run, started early
+    atomic: AtomicPair | None = None  # the generator run, started early
 
     def abspath(self, rel: str) -> str:
         return os.path.join(self.root, rel)
 
 
-FileRule = Callable[[str, FileScan], Iterable[Finding]]
-TreeRule = Callable[[Context], Iterable[Finding]]
+FileRule = Callable[[FileScan, FileContext], Iterable[Diagnostic]]
+TreeRule = Callable[[TreeContext], Iterable[Diagnostic]]
 
 
-def file_rules() -> list[FileRule]:
-    from . import fallbacks, missing_annotation
+@dataclass(frozen=True)
+class Rule:
+    name: str  # module.function
+    scope: str  # "file", "tree", or "input" (emitted by the front end, no function)
+    types: tuple[Type, ...]
+    fn: Callable | None = None
 
-    return [missing_annotation.check_file, fallbacks.check_file]
+
+_RULES: list[Rule] = []
+_TYPES: dict[str, Type] = {}
+_loaded = False
 
 
-def tree_rules() -> list[TreeRule]:
-    from . import atomic, bindgen_block, fallbacks, includes
+def declare(scope: str, *types: Type, fn: Callable | None = None, name: str = "") -> None:
+    for t in types:
+        if _TYPES.setdefault(t.name, t) != t:
+            raise ValueError(f"type {t.name} declared twice, differently")
+    _RULES.append(Rule(name, scope, types, fn))
 
-    return [fallbacks.check_tree, bindgen_block.check_tree, atomic.check_tree, includes.check_tree]
+
+def rule(scope: str, *types: Type) -> Callable[[Callable], Callable]:
+    """Register the decorated function as a ``scope`` ("file" or "tree")
+    rule that emits ``types``."""
+
+    def register(fn: Callable) -> Callable:
+        declare(scope, *types, fn=fn, name=f"{fn.__module__.rsplit('.', 1)[-1]}.{fn.__name__}")
+        return fn
+
+    return register
+
+
+def _load() -> None:
+    """Import every module of this package once (a module imported earlier
+    for its helpers has registered its rules already)."""
+    global _loaded
+    if not _loaded:
+        for m in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+            importlib.import_module(f"{__name__}.{m.name}")
+        _loaded = True
+
+
+def rules(scope: str) -> list[Rule]:
+    _load()
+    return [r for r in _RULES if r.scope == scope]
+
+
+def types() -> dict[str, Type]:
+    """Every type any rule or the front end emits, by name."""
+    _load()
+    return dict(sorted(_TYPES.items()))
+
+
+def input_types() -> set[str]:
+    """Types that mean an input could not be read: a gate never passes them."""
+    return {t.name for r in rules("input") for t in r.types}
 
 
 def column(src: Source, offset: int) -> int:

@@ -6,23 +6,33 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..rewrite.atomic import GENERATOR, OUTPUT, with_checksum
-from . import ERROR, Context, Finding
+from ..diagnostics import ERROR, Diagnostic
+from ..generator import Status
+from ..kernel import ATOMIC_C, GENERATOR
+from . import TreeContext, Type, rule
+
+CHECKSUM = Type("ATOMIC_CHECKSUM", ERROR, "atomic.c's trailing sha1 line is wrong")
+OUT_OF_DATE = Type("ATOMIC_OUT_OF_DATE", ERROR, "atomic.c differs from its generator's output")
+MISSING = Type(
+    "ATOMIC_GENERATOR_MISSING", ERROR, "atomic.c is generated but its generator is missing"
+)
+FAILED = Type("ATOMIC_GENERATOR_FAILED", ERROR, "the atomic helper generator failed")
 
 
-def check_tree(ctx: Context) -> Iterable[Finding]:
-    pending = ctx.atomic
-    if pending is None or pending.out is None:
+@rule("tree", CHECKSUM, OUT_OF_DATE, MISSING, FAILED)
+def check_tree(ctx: TreeContext) -> Iterable[Diagnostic]:
+    pair = ctx.atomic
+    if pair is None:
         return
-    if pending.problem:
-        d = pending.diagnostics[0]
-        yield Finding(OUTPUT, d.line, ERROR, pending.problem, d.message.replace("; left alone", ""))
-        return
-    if pending.before is None:
-        return  # not a generated file
-    out, err = pending.before.result()
-    if out is None:
-        yield Finding(GENERATOR, 0, ERROR, "ATOMIC_GENERATOR_FAILED", f"generator failed: {err}")
-    elif with_checksum(out) != pending.out.data:
+    status, err = pair.status()
+    if status is Status.CHECKSUM:
+        msg = "trailing sha1 line does not match the file (hand-edited?)"
+        yield Diagnostic(ATOMIC_C, pair.checksum_line, msg, ERROR, CHECKSUM.name)
+    elif status is Status.GENERATOR_MISSING:
+        msg = f"generated, but {GENERATOR} is missing"
+        yield Diagnostic(ATOMIC_C, 0, msg, ERROR, MISSING.name)
+    elif status is Status.FAILED:
+        yield Diagnostic(GENERATOR, 0, f"generator failed: {err}", ERROR, FAILED.name)
+    elif status is Status.OUT_OF_DATE:
         msg = f"does not match what {GENERATOR} generates (hand-edited, or not regenerated)"
-        yield Finding(OUTPUT, 0, ERROR, "ATOMIC_OUT_OF_DATE", msg)
+        yield Diagnostic(ATOMIC_C, 0, msg, ERROR, OUT_OF_DATE.name)

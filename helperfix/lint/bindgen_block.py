@@ -5,24 +5,26 @@ twice, and the second copy is dead weight that can drift from the first."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 
-from ..rewrite.defines import bindgen_groups
-from ..tree import HELPERS
-from . import ERROR, WARNING, Context, Finding
+from ..diagnostics import ERROR, WARNING, Diagnostic
+from ..kernel import HELPERS_C, bindgen_blocks
+from . import TreeContext, Type, rule
+
+MISSING = Type("MISSING_BINDGEN_BLOCK", ERROR, "helpers.c lacks the __BINDGEN__ block")
+DUPLICATE = Type("DUPLICATE_BINDGEN_BLOCK", WARNING, "helpers.c has the __BINDGEN__ block twice")
 
 
-def check_tree(ctx: Context) -> Iterable[Finding]:
-    rel = os.path.join(HELPERS, "helpers.c")
+@rule("tree", MISSING, DUPLICATE)
+def check_tree(ctx: TreeContext) -> Iterable[Diagnostic]:
     fs = ctx.helpers
     if fs is None:
         return
-    groups = bindgen_groups(fs)
+    groups = bindgen_blocks(fs)
     if not groups:
         msg = "no '#ifdef __BINDGEN__' block defining __rust_helper (run helperfix annotate)"
-        yield Finding(rel, 0, ERROR, "MISSING_BINDGEN_BLOCK", msg)
+        yield Diagnostic(HELPERS_C, 0, msg, MISSING.level, MISSING.name)
     for g in groups[1:]:
         first = groups[0].opener.line
         msg = f"second '#ifdef __BINDGEN__' block for __rust_helper (first at line {first})"
-        yield Finding(rel, g.opener.line, WARNING, "DUPLICATE_BINDGEN_BLOCK", msg, 1)
+        yield Diagnostic(HELPERS_C, g.opener.line, msg, DUPLICATE.level, DUPLICATE.name, 1)

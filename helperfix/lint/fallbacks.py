@@ -5,47 +5,41 @@ macro; any other definition outside helpers.c's block shadows it."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 
-from ..rewrite.atomic import GENERATOR
-from ..rewrite.defines import bindgen_groups, defines, in_group
-from ..rewrite.fallback import construct_at, constructs_in_text
-from ..scan import FileScan
-from ..source import read
-from ..tree import HELPERS
-from . import WARNING, Context, Finding
+from ..c.scan import FileScan
+from ..diagnostics import WARNING, Diagnostic
+from ..files import read
+from ..kernel import GENERATOR, HELPERS_C, fallback_directives, fallbacks_in_text, stray_defines
+from . import FileContext, TreeContext, Type, rule
 
-OBSOLETE = "obsolete '#ifndef __rust_helper' fallback; helpers.c defines the macro"
+OBSOLETE = Type("OBSOLETE_RUST_HELPER_FALLBACK", WARNING, "Obsolete #ifndef __rust_helper fallback")
+STRAY = Type("STRAY_RUST_HELPER_DEFINE", WARNING, "__rust_helper defined outside helpers.c")
+_OBSOLETE_MSG = "obsolete '#ifndef __rust_helper' fallback; helpers.c defines the macro"
 
 
-def check_file(rel: str, fs: FileScan) -> Iterable[Finding]:
-    helpers_c = os.path.join(HELPERS, "helpers.c")
-    src = fs.source
-    blocks = bindgen_groups(fs)
-    fallback_defines = set()
-    for d in fs.directives:
-        if d.name == "ifndef" and d.rest(src) == b"__rust_helper":
-            if construct_at(src, d.line):
-                fallback_defines.add(d.line + 1)
-            yield Finding(rel, d.line, WARNING, "OBSOLETE_RUST_HELPER_FALLBACK", OBSOLETE, 1)
-    if rel == helpers_c:
+@rule("file", OBSOLETE, STRAY)
+def check_file(fs: FileScan, ctx: FileContext) -> Iterable[Diagnostic]:
+    for d, _ in fallback_directives(fs):
+        yield Diagnostic(ctx.rel, d.line, _OBSOLETE_MSG, OBSOLETE.level, OBSOLETE.name, 1)
+    if ctx.rel == HELPERS_C:
         return  # the block rule judges helpers.c's own definitions
-    for d in defines(fs):
-        if d.line not in fallback_defines and not in_group(blocks, d.line):
-            msg = "__rust_helper defined outside helpers.c; it overrides the real definition"
-            yield Finding(rel, d.line, WARNING, "STRAY_RUST_HELPER_DEFINE", msg, 1)
+    for d in stray_defines(fs):
+        msg = "__rust_helper defined outside helpers.c; it overrides the real definition"
+        yield Diagnostic(ctx.rel, d.line, msg, STRAY.level, STRAY.name, 1)
 
 
-def check_tree(ctx: Context) -> Iterable[Finding]:
-    if ctx.tree:
-        try:
-            gen = read(ctx.abspath(GENERATOR))
-        except OSError:
-            return
-        for start, _ in constructs_in_text(gen):
-            line = gen.line_of(start)
-            if gen.data[gen.line_start(line) :].startswith(b"//"):
-                line += 1
-            msg = OBSOLETE + " (in the generator's heredoc)"
-            yield Finding(GENERATOR, line, WARNING, "OBSOLETE_RUST_HELPER_FALLBACK", msg, 1)
+@rule("tree", OBSOLETE)
+def check_generator(ctx: TreeContext) -> Iterable[Diagnostic]:
+    if not ctx.tree:
+        return
+    try:
+        gen = read(ctx.abspath(GENERATOR))
+    except OSError:
+        return
+    for start, _ in fallbacks_in_text(gen):
+        line = gen.line_of(start)
+        if gen.data[gen.line_start(line) :].startswith(b"//"):
+            line += 1
+        msg = _OBSOLETE_MSG + " (in the generator's heredoc)"
+        yield Diagnostic(GENERATOR, line, msg, OBSOLETE.level, OBSOLETE.name, 1)

@@ -10,27 +10,21 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 
-from ..scan import FileScan
-from ..tree import HELPERS
-from . import CHECK, ERROR, WARNING, Context, Finding
+from ..diagnostics import CHECK, ERROR, WARNING, Diagnostic
+from ..kernel import HELPERS_C
+from . import TreeContext, Type, rule
+
+NOT_INCLUDED = Type("HELPER_NOT_INCLUDED", WARNING, "Helper file never included from helpers.c")
+MISSING_FILE = Type("INCLUDE_MISSING_FILE", ERROR, "helpers.c includes a file that does not exist")
+ORDER = Type("INCLUDE_ORDER", CHECK, "helpers.c includes out of alphabetical order")
 
 
-def quoted_c_includes(fs: FileScan) -> list[tuple[int, str]]:
-    """Every ``#include "x.c"`` of a file: (line, name)."""
-    out = []
-    for d in fs.directives:
-        arg = d.rest(fs.source)
-        if d.name == "include" and arg.startswith(b'"') and arg.endswith(b'.c"'):
-            out.append((d.line, arg[1:-1].decode("utf-8", "replace")))
-    return out
-
-
-def check_tree(ctx: Context) -> Iterable[Finding]:
-    top = os.path.join(HELPERS, "helpers.c")
+@rule("tree", NOT_INCLUDED, MISSING_FILE, ORDER)
+def check_tree(ctx: TreeContext) -> Iterable[Diagnostic]:
     if not ctx.tree or ctx.helpers is None:
         return
     included: set[str] = set()
-    todo = [top]
+    todo = [HELPERS_C]
     while todo:
         rel = todo.pop()
         names = ctx.includes.get(rel, [])
@@ -38,14 +32,14 @@ def check_tree(ctx: Context) -> Iterable[Finding]:
             target = os.path.normpath(os.path.join(os.path.dirname(rel), name))
             if not os.path.isfile(ctx.abspath(target)):
                 msg = f'#include "{name}": no such helper file'
-                yield Finding(rel, line, ERROR, "INCLUDE_MISSING_FILE", msg, 1)
+                yield Diagnostic(rel, line, msg, MISSING_FILE.level, MISSING_FILE.name, 1)
             elif target not in included:
                 included.add(target)
                 todo.append(target)
             if prev is not None and name < prev[1]:
                 msg = f'"{name}" is out of alphabetical order (after "{prev[1]}")'
-                yield Finding(rel, line, CHECK, "INCLUDE_ORDER", msg, 1)
+                yield Diagnostic(rel, line, msg, ORDER.level, ORDER.name, 1)
     for rel in sorted(ctx.files):
-        if rel != top and rel not in included:
+        if rel != HELPERS_C and rel not in included:
             msg = "never #included from helpers.c, so never compiled"
-            yield Finding(rel, 0, WARNING, "HELPER_NOT_INCLUDED", msg)
+            yield Diagnostic(rel, 0, msg, NOT_INCLUDED.level, NOT_INCLUDED.name)

@@ -6,41 +6,23 @@ import json
 from collections.abc import Iterable
 
 from .. import __version__
-from . import CHECK, ERROR, WARNING, Finding
+from ..diagnostics import CHECK, ERROR, WARNING, Diagnostic
+from . import types
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _SARIF_LEVEL = {ERROR: "error", WARNING: "warning", CHECK: "note"}
 _GITHUB_LEVEL = {ERROR: "error", WARNING: "warning", CHECK: "notice"}
-DESCRIPTIONS = {
-    "MISSING_RUST_HELPER": "Helper definition without __rust_helper",
-    "OBSOLETE_RUST_HELPER_FALLBACK": "Obsolete #ifndef __rust_helper fallback",
-    "STRAY_RUST_HELPER_DEFINE": "__rust_helper defined outside helpers.c",
-    "MISSING_BINDGEN_BLOCK": "helpers.c lacks the __BINDGEN__ block",
-    "DUPLICATE_BINDGEN_BLOCK": "helpers.c has the __BINDGEN__ block twice",
-    "ATOMIC_CHECKSUM": "atomic.c's trailing sha1 line is wrong",
-    "ATOMIC_OUT_OF_DATE": "atomic.c differs from its generator's output",
-    "ATOMIC_GENERATOR_MISSING": "atomic.c is generated but its generator is missing",
-    "ATOMIC_GENERATOR_FAILED": "the atomic helper generator failed",
-    "HELPER_NOT_INCLUDED": "Helper file never included from helpers.c",
-    "INCLUDE_MISSING_FILE": "helpers.c includes a file that does not exist",
-    "INCLUDE_ORDER": "helpers.c includes out of alphabetical order",
-    "PARSE_ERROR": "File cannot be read as C",
-}
 
 
-def _where(f: Finding) -> str:
-    return f"{f.path}:{f.line}" if f.line else f.path
-
-
-def text(findings: list[Finding], lines: int) -> str:
-    out = [f"{_where(f)}: {f.level}:{f.type}: {f.message}" for f in findings]
+def text(findings: list[Diagnostic], lines: int) -> str:
+    out = [f"{f.where}: {f.level}:{f.type}: {f.message}" for f in findings]
     errors = sum(f.level == ERROR for f in findings)
     warnings = sum(f.level == WARNING for f in findings)
     out.append(f"total: {errors} errors, {warnings} warnings, {lines} lines checked")
     return "\n".join(out) + "\n"
 
 
-def as_json(findings: list[Finding]) -> str:
+def as_json(findings: list[Diagnostic]) -> str:
     rows = [
         {
             "path": f.path,
@@ -56,7 +38,7 @@ def as_json(findings: list[Finding]) -> str:
     return json.dumps(rows, indent=2) + "\n"
 
 
-def _result(f: Finding) -> dict:
+def _result(f: Diagnostic) -> dict:
     location: dict = {"artifactLocation": {"uri": f.path, "uriBaseId": "SRCROOT"}}
     if f.line:
         region = {"startLine": f.line}
@@ -71,8 +53,9 @@ def _result(f: Finding) -> dict:
     }
 
 
-def sarif(findings: list[Finding]) -> str:
+def sarif(findings: list[Diagnostic]) -> str:
     used = sorted({f.type for f in findings})
+    known = types()
     doc = {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
@@ -83,7 +66,7 @@ def sarif(findings: list[Finding]) -> str:
                         "name": "helperfix",
                         "version": __version__,
                         "rules": [
-                            {"id": t, "shortDescription": {"text": DESCRIPTIONS.get(t, t)}}
+                            {"id": t, "shortDescription": {"text": known[t].description}}
                             for t in used
                         ],
                     }
@@ -100,7 +83,7 @@ def _escape(s: str, prop: bool = False) -> str:
     return s.replace(":", "%3A").replace(",", "%2C") if prop else s
 
 
-def github(findings: Iterable[Finding]) -> str:
+def github(findings: Iterable[Diagnostic]) -> str:
     lines = []
     for f in findings:
         props = [f"file={_escape(f.path, True)}"]
@@ -113,7 +96,7 @@ def github(findings: Iterable[Finding]) -> str:
     return "".join(line + "\n" for line in lines)
 
 
-def render(fmt: str, findings: list[Finding], lines: int) -> str:
+def render(fmt: str, findings: list[Diagnostic], lines: int) -> str:
     if fmt == "json":
         return as_json(findings)
     if fmt == "sarif":
@@ -121,3 +104,10 @@ def render(fmt: str, findings: list[Finding], lines: int) -> str:
     if fmt == "github":
         return github(findings)
     return text(findings, lines)
+
+
+def list_types() -> str:
+    """Every type with its level and description, like checkpatch's --list-types."""
+    rows = types().values()
+    width = max(len(t.name) for t in rows)
+    return "".join(f"{t.name:<{width}}  {t.level:<7}  {t.description}\n" for t in rows)

@@ -1,5 +1,10 @@
 """Rewrites: each small module turns a scanned file into byte-range edits.
 
+Every rewrite is one module that registers itself with ``@rewrite(...)``: its
+name, a one-line description, the files it applies to and its place in the
+order; all share one signature, ``(FileScan, Context) -> list[Edit]``.
+Adding a rewrite means adding one module here.
+
 An edit replaces ``data[start:end]`` with ``text``.  Edits that touch a
 declaration carry a clang-format chunk; the format stage may replace their text
 with the re-wrapped version, and keeps the plain insertion when it cannot prove
@@ -8,9 +13,16 @@ the re-wrap changed whitespace only.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import importlib
+import os
+import pkgutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
+from ..c.scan import FileScan
+from ..diagnostics import WARNING, Diagnostic, display
 from ..format import Chunk
+from ..generator import AtomicPair
 
 
 @dataclass
@@ -51,3 +63,83 @@ def apply(data: bytes, edits: list[Edit]) -> tuple[bytes, list[tuple[int, int]]]
         pos = e.end
     out.append(data[pos:])
     return b"".join(out), spans
+
+
+@dataclass
+class Context:
+    """What a rewrite may ask besides the scanned file, and where it reports."""
+
+    rel: str  # the file's path relative to the kernel root
+    root: str | None = None  # None: an in-memory source (``annotate_source``)
+    atomic: AtomicPair | None = None  # the generator runs (the atomic pair only)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def shown(self, rel: str | None = None) -> str:
+        """A tree path as diagnostics show it (relative to the cwd)."""
+        rel = self.rel if rel is None else rel
+        return display(os.path.join(self.root, rel)) if self.root else rel
+
+    def report(
+        self, line: int, message: str, type: str, level: str = WARNING, rel: str | None = None
+    ) -> None:
+        self.diagnostics.append(Diagnostic(self.shown(rel), line, message, level, type))
+
+
+Applies = Callable[[str, bytes], bool]  # (path relative to the root, content)
+RewriteFn = Callable[[FileScan, Context], list[Edit]]
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    name: str
+    description: str
+    fn: RewriteFn
+    order: int  # position in the pipeline (and in --only's listing)
+    applies: Applies | None = None  # per-file rewrites: which helper files
+    targets: tuple[str, ...] = ()  # tree rewrites: the files they plan, in order
+    default: bool = True  # run unless --only names others
+
+    @property
+    def tree(self) -> bool:
+        """Planned after every helper file, on its ``targets`` read as plain
+        bytes (not scanned as C, not token-proven), when the run covers one."""
+        return bool(self.targets)
+
+
+_REGISTRY: dict[str, Rewrite] = {}
+_loaded = False
+
+
+def rewrite(
+    name: str,
+    description: str,
+    order: int,
+    *,
+    applies: Applies | None = None,
+    targets: tuple[str, ...] = (),
+    default: bool = True,
+) -> Callable[[RewriteFn], RewriteFn]:
+    """Register the decorated function as the rewrite ``name``."""
+
+    def register(fn: RewriteFn) -> RewriteFn:
+        if name in _REGISTRY:
+            raise ValueError(f"rewrite {name} registered twice")
+        _REGISTRY[name] = Rewrite(name, description, fn, order, applies, targets, default)
+        return fn
+
+    return register
+
+
+def registry() -> dict[str, Rewrite]:
+    """Every rewrite, in pipeline order (the modules of this package are
+    imported on first use)."""
+    global _loaded
+    if not _loaded:
+        for m in pkgutil.iter_modules(__path__):
+            importlib.import_module(f"{__name__}.{m.name}")
+        _loaded = True
+    return dict(sorted(_REGISTRY.items(), key=lambda kv: kv[1].order))
+
+
+def defaults() -> frozenset[str]:
+    return frozenset(n for n, r in registry().items() if r.default)

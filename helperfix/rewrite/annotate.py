@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from ..c.scan import Definition, FileScan
+from ..c.source import Source
 from ..format import Chunk
-from ..scan import ANNOTATION, Definition, FileScan
-from ..source import Source
-from . import Edit
+from ..kernel import ANNOTATION, hand_written
+from . import Context, Edit, rewrite
 
 
 def _region_end(src: Source, d: Definition) -> int:
@@ -54,7 +55,7 @@ def _macro_edit(src: Source, d: Definition, nl: bytes) -> Edit:
 def _lead(src: Source, at: int) -> bytes:
     """A space when the annotation would touch the previous token (it could
     otherwise glue onto an identifier: ``S`` + ``__rust_helper``)."""
-    if at == 0 or src.data[at - 1 : at].isspace() or src.data[:at] == b"\xef\xbb\xbf":
+    if at == 0 or src.data[at - 1 : at].isspace() or at == src.bom:
         return b""
     return b" "
 
@@ -88,5 +89,11 @@ def _around(src: Source, e: Edit) -> Edit:
     return e
 
 
-def edits(fs: FileScan) -> list[Edit]:
+@rewrite(
+    "annotate",
+    "put __rust_helper before every helper definition, re-wrapping touched lines",
+    order=40,
+    applies=hand_written,
+)
+def edits(fs: FileScan, ctx: Context) -> list[Edit]:
     return [edit_for(fs.source, d) for d in fs.definitions if not d.annotated]

@@ -6,11 +6,10 @@ The block goes after the file's header comment and before the first
 
 from __future__ import annotations
 
-from ..diagnostics import Diagnostic, display
-from ..scan import FileScan
-from ..source import Source
-from . import Edit
-from .defines import MACRO, bindgen_groups, defines, guarded
+from ..c.scan import FileScan
+from ..c.source import Source
+from ..kernel import ANNOTATION, HELPERS_C, bindgen_blocks, defines, guarded, is_c_include
+from . import Context, Edit, rewrite
 
 INCLUDE = b"#include <linux/compiler_types.h>"
 BLOCK = INCLUDE + b"""
@@ -28,28 +27,15 @@ BLOCK = INCLUDE + b"""
 """
 
 
-def _anchor(fs: FileScan) -> int:
+def anchor(fs: FileScan) -> int:
     """Offset where the block goes: the first ``#include "*.c"``, else the
     first directive or code after the header comment, else the end."""
     src = fs.source
     for d in fs.directives:
-        if d.name == "include" and d.rest(src).startswith(b'"') and d.rest(src).endswith(b'.c"'):
+        if is_c_include(d, src):
             return d.start
     firsts = [d.start for d in fs.directives] + [t.start for t in fs.layout.live]
     return min(firsts) if firsts else len(src.data)
-
-
-PLAIN = b"#define __rust_helper\n"
-
-
-def plain_define(fs: FileScan) -> list[Edit]:
-    """A plain empty definition, for a series' first step (so every commit
-    builds after the fallbacks go); nothing if helpers.c defines it already."""
-    if defines(fs):
-        return []
-    src = fs.source
-    at = _anchor(fs)
-    return [Edit(at, at, (PLAIN + b"\n").replace(b"\n", src.newline()), migrate=True)]
 
 
 def _blank(src: Source, n: int) -> bool:
@@ -65,24 +51,34 @@ def _remove_line(src: Source, line: int) -> Edit:
     return Edit(start, end, b"", migrate=True)
 
 
-def edits(fs: FileScan, diags: list[Diagnostic]) -> list[Edit]:
+def is_helpers_c(rel: str, data: bytes) -> bool:
+    return rel == HELPERS_C
+
+
+@rewrite(
+    "helpers-block",
+    "give helpers.c the '#ifdef __BINDGEN__' block defining __rust_helper",
+    order=30,
+    applies=is_helpers_c,
+)
+def edits(fs: FileScan, ctx: Context) -> list[Edit]:
     src = fs.source
-    blocks = bindgen_groups(fs)
+    blocks = bindgen_blocks(fs)
     if len(blocks) > 1:
         msg = "__BINDGEN__ block for __rust_helper appears twice; not touched"
-        diags.append(Diagnostic(display(src.path), blocks[1].opener.line, msg, "warning"))
+        ctx.report(blocks[1].opener.line, msg, "DUPLICATE_BINDGEN_BLOCK")
     if blocks:
         return []
     out: list[Edit] = []
     for d in defines(fs):  # a plain define is replaced by the block
-        if d.rest(src) == MACRO and not guarded(fs, d.line):
+        if d.rest(src) == ANNOTATION and not guarded(fs, d.line):
             out.append(_remove_line(src, d.line))
     nl = src.newline()
     has_include = any(
         d.name == "include" and d.rest(src) == b"<linux/compiler_types.h>" for d in fs.directives
     )
     text = BLOCK if not has_include else BLOCK[len(INCLUDE) + 2 :]
-    at = _anchor(fs)
+    at = anchor(fs)
     if at == len(src.data) and src.data and not src.data.endswith(b"\n"):
         text = b"\n" + text
     text = (text + b"\n").replace(b"\n", nl) if at < len(src.data) else text.replace(b"\n", nl)

@@ -2,21 +2,23 @@
 
 The file-scope structure is read from libclang's token stream rather than its
 AST: on raw kernel helpers, with no headers and no configuration, the AST drops
-definitions behind unknown attribute macros and loses functions whose return
-type is split by ``#ifdef`` (see the field notes).  Tokens do not lie: a
+definitions behind unknown attribute macros (``__must_check
+__realloc_size(2)``) and loses functions whose return type is split by
+``#ifdef``; it also sees one configuration only (README, "Dependencies").  A
 definition is a file-scope run of tokens ending in a parameter list and ``{``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
+from ..kernel import ANNOTATION
 from . import directives as dirs
 from .directives import Directive, Layout, ScanError
-from .lex import IDENT, KEYWORD, Token, tokenize, unterminated_quote
+from .lex import IDENT, KEYWORD, Token, tokenize, tokenize_many, unterminated_quote
 from .source import Source
 
-ANNOTATION = b"__rust_helper"
 # Names that take a parenthesised argument but never name a function.
 _NOT_NAMES = {
     b"__attribute__",
@@ -180,9 +182,24 @@ def _is_standalone_macro(src: Source, toks: list[Token], i: int, match: dict[int
     return close if src.line_of(after.start) > src.line_of(toks[close].end - 1) else -1
 
 
-def _definitions(src: Source, toks: list[Token], strict: bool) -> list[tuple[int, int, int, int]]:
-    """(first, name, lbrace, prev_end) token indices of each file-scope function
-    definition; prev_end is the index just past the previous item."""
+class _Found(NamedTuple):
+    """Token indices of a definition: its first token, its name, its '{', and
+    the index just past the item before it."""
+
+    first: int
+    name: int
+    lbrace: int
+    prev_end: int
+
+
+class _Anchor(NamedTuple):
+    offset: int  # where ``__rust_helper`` goes
+    own_line: bool  # on a line of its own, before a directive
+    crosses: bool  # a directive sits inside the declaration
+
+
+def _definitions(src: Source, toks: list[Token], strict: bool) -> list[_Found]:
+    """Every file-scope function definition in ``toks``."""
     data = src.data
     match = _match(src, toks, strict)
     out = []
@@ -214,7 +231,7 @@ def _definitions(src: Source, toks: list[Token], strict: bool) -> list[tuple[int
                         "cannot tell the name of the function defined here",
                     )
             if name is not None:
-                out.append((start, name, i, prev_end))
+                out.append(_Found(start, name, i, prev_end))
                 start, prev_end = None, close + 1
             if i not in match:
                 return out
@@ -234,14 +251,12 @@ def _is_static(src: Source, toks: list[Token], first: int, name: int) -> bool:
     return any(data[toks[k].start : toks[k].end] == b"static" for k in range(first, name))
 
 
-def _anchor(
-    src: Source, lay: Layout, first: int, name: int, lbrace: int, prev_end: int
-) -> tuple[int, bool, bool]:
-    """Where ``__rust_helper`` goes for a definition, whether on its own line
-    before a directive, and whether a directive sits inside the declaration.
+def _anchor(src: Source, lay: Layout, found: _Found) -> _Anchor:
+    """Where ``__rust_helper`` goes for a definition.
 
     The annotation must hold in every configuration, so it may not land inside
     an ``#if`` arm that does not also hold the function's name."""
+    first, name, lbrace, prev_end = found
     toks, stacks = lay.live, lay.stacks
     start_stack, name_stack = stacks[first], stacks[name]
     lo = toks[first].start
@@ -252,7 +267,7 @@ def _anchor(
             "declaration split across preprocessor arms; annotate it by hand",
         )
     if len(start_stack) == len(name_stack):
-        return lo, False, crosses
+        return _Anchor(lo, False, crosses)
     # The return type sits in an arm of a group that closes before the name:
     # annotate on a line of its own before that group's opening directive.
     opener = lay.groups[start_stack[len(name_stack)][0]].opener
@@ -263,7 +278,7 @@ def _anchor(
             "return type split across preprocessor arms that also hold other code; "
             "annotate it by hand",
         )
-    return src.line_start(opener.line), True, True
+    return _Anchor(src.line_start(opener.line), True, True)
 
 
 def _macro_definitions(src: Source, d: Directive) -> list[Definition]:
@@ -281,38 +296,35 @@ def _macro_definitions(src: Source, d: Directive) -> list[Definition]:
         k = depth_close + 1
     toks = body[k:]
     out = []
-    for first, name, lbrace, _ in _definitions(src, toks, strict=False):
-        if not _is_static(src, toks, first, name):
-            anchor = toks[first].start
-            out.append(_definition(src, toks, first, name, lbrace, anchor, False, "", True, macro))
+    for found in _definitions(src, toks, strict=False):
+        if not _is_static(src, toks, found.first, found.name):
+            anchor = _Anchor(toks[found.first].start, False, True)
+            out.append(_definition(src, toks, found, anchor, macro=macro))
     return out
 
 
 def _definition(
     src: Source,
     toks: list[Token],
-    first: int,
-    name: int,
-    lbrace: int,
-    anchor: int,
-    own_line: bool,
-    condition: str,
-    crosses: bool,
+    found: _Found,
+    anchor: _Anchor,
+    condition: str = "",
     macro: str | None = None,
 ) -> Definition:
+    first, name, lbrace, _ = found
     units = _units(src, toks, name, lbrace, {})
     return Definition(
         name=(units[0].word or b"").decode("latin-1"),
         line=src.line_of(toks[name].start),
         first=toks[first].start,
-        anchor=anchor,
-        own_line=own_line,
+        anchor=anchor.offset,
+        own_line=anchor.own_line,
         name_start=toks[name].start,
         lbrace=toks[lbrace].start,
         annotated=_annotated(src, toks, first, name),
         condition=condition,
         tokens=toks[first:lbrace],
-        crosses_directive=crosses,
+        crosses_directive=anchor.crosses,
         macro=macro,
     )
 
@@ -336,19 +348,17 @@ def scan(
             if unterminated_quote(src.data, t):
                 raise ScanError(src.line_of(t.start), "missing terminating quote character")
         defs = result.definitions
-        for first, name, lbrace, prev_end in _definitions(src, toks, strict=not lenient):
-            if _is_static(src, toks, first, name):
+        for found in _definitions(src, toks, strict=not lenient):
+            if _is_static(src, toks, found.first, found.name):
                 continue
             try:
-                anchor, own_line, crosses = _anchor(src, lay, first, name, lbrace, prev_end)
+                anchor = _anchor(src, lay, found)
             except ScanError:
                 if not lenient:
                     raise
-                anchor, own_line, crosses = toks[first].start, False, True
-            condition = lay.condition(lay.stacks[name])
-            defs.append(
-                _definition(src, toks, first, name, lbrace, anchor, own_line, condition, crosses)
-            )
+                anchor = _Anchor(toks[found.first].start, False, True)
+            condition = lay.condition(lay.stacks[found.name])
+            defs.append(_definition(src, toks, found, anchor, condition))
         for d in lay.directives:
             if d.name == "define":
                 defs.extend(_macro_definitions(src, d))
@@ -357,3 +367,9 @@ def scan(
         result.error = e
         result.definitions = []
     return result
+
+
+def scan_many(sources: list[Source]) -> list[FileScan]:
+    """Scan several files, lexed together in one libclang parse."""
+    lexed = tokenize_many([s.data for s in sources]) if sources else []
+    return [scan(s, lx) for s, lx in zip(sources, lexed)]

@@ -23,10 +23,11 @@ from dataclasses import dataclass
 
 import unidiff
 
-from .lint import WARNING, Finding
-from .scan import scan
-from .source import Source
-from .tree import HELPERS
+from ..c.scan import scan
+from ..c.source import Source
+from ..diagnostics import Diagnostic
+from ..kernel import HELPERS
+from .missing_annotation import diagnostic
 
 _PREFIX = HELPERS + "/"
 _HEADER = re.compile(rb"^[A-Za-z][A-Za-z0-9-]*: ")
@@ -117,7 +118,7 @@ def _resync(lines: list[tuple[int, str]], at_top: bool) -> int:
     return len(lines)
 
 
-def _fragment_findings(pf: unidiff.PatchedFile, path: str) -> list[Finding]:
+def _fragment_findings(pf: unidiff.PatchedFile, path: str) -> list[Diagnostic]:
     findings = []
     for hunk in pf:
         lines = [(ln.target_line_no, ln.value) for ln in hunk if not ln.is_removed]
@@ -136,22 +137,12 @@ def _fragment_findings(pf: unidiff.PatchedFile, path: str) -> list[Finding]:
             span = range(src.line_of(d.anchor) + first - 1, src.line_of(d.lbrace) + first)
             if d.annotated or not added.intersection(span):
                 continue
-            findings.append(
-                Finding(
-                    path,
-                    src.line_of(d.anchor) + first - 1,
-                    WARNING,
-                    "MISSING_RUST_HELPER",
-                    f"helper '{d.name}' added without __rust_helper",
-                    d.anchor - src.line_start(src.line_of(d.anchor)) + 1,
-                    d.name,
-                )
-            )
+            findings.append(diagnostic(path, src, d, first - 1, added=True))
     return findings
 
 
-def _in_tree(diffs: list[Diff], files: list[str], tree: str) -> tuple[list[Finding], int, bool]:
-    from .check import check_tree
+def _in_tree(diffs: list[Diff], files: list[str], tree: str) -> tuple[list[Diagnostic], int, bool]:
+    from .tree import check_tree
 
     if not os.path.isdir(os.path.join(tree, HELPERS)):
         raise PatchError(f"{tree}: no rust/helpers/ in this tree")
@@ -202,7 +193,7 @@ def _added_lines(old: str, new: str) -> set[int]:
     return out
 
 
-def check_patch(data: bytes, tree: str | None = None) -> tuple[list[Finding], int, bool]:
+def check_patch(data: bytes, tree: str | None = None) -> tuple[list[Diagnostic], int, bool]:
     """Findings for the helpers a patch (mail, mbox or diff) adds or changes."""
     diffs = split(data)
     patches = [_parse(d) for d in diffs]
@@ -211,7 +202,7 @@ def check_patch(data: bytes, tree: str | None = None) -> tuple[list[Finding], in
     files = _helper_files(patches)
     if tree is not None:
         return _in_tree(diffs, sorted({p for _, p in files}), tree)
-    findings: list[Finding] = []
+    findings: list[Diagnostic] = []
     lines = 0
     for pf, path in files:
         if path.endswith(".c"):

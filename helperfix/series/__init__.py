@@ -20,14 +20,16 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from . import __version__, engine
+from .. import __version__, engine
+from ..batch import scan_paths
+from ..diagnostics import ERROR
+from ..engine import Job
+from ..files import atomic_write
+from ..kernel import HELPERS, HELPERS_C, hand_written
+from ..mode import Mode, WriteBack
+from ..tree import helper_files
 from . import maintainers as mt
-from .batch import scan_paths
-from .mode import Action, Mode
-from .rewrite.atomic import OUTPUT, is_generated
-from .series_text import BLOCK_MSG, COVER_BLURB, FALLBACK_MSG, annotate_msg, wrap
-from .source import atomic_write
-from .tree import HELPERS, helper_files
+from .text import BLOCK_MSG, COVER_BLURB, FALLBACK_MSG, annotate_msg, wrap
 
 VGER_LIMIT = 15
 
@@ -99,9 +101,9 @@ def _preflight(cwd: str, opts: Options) -> tuple[str, str, str]:
 
 
 def _rewrite(wt: str, rewrites: set[str], files: list[str], jobs: int) -> None:
-    mode = Mode(root=wt, action=Action.WRITE, jobs=jobs, quiet=True, rewrites=frozenset(rewrites))
-    outcomes = engine.run(files, mode)
-    errors = [d.render() for o in outcomes for d in o.diagnostics if d.level == "error"]
+    job = Job(wt, Mode(rewrites=frozenset(rewrites)), WriteBack.YES, jobs)
+    outcomes = engine.run(files, job)
+    errors = [d.render() for o in outcomes for d in o.diagnostics if d.level == ERROR]
     if errors:
         raise SeriesError("the tree cannot be migrated:\n  " + "\n  ".join(errors))
 
@@ -120,7 +122,7 @@ def _unannotated(wt: str) -> list[str]:
     out = []
     for item in scan_paths(files):
         rel = os.path.relpath(item.path, wt)
-        if item.scan is None or (rel == OUTPUT and is_generated(item.source.data)):
+        if item.scan is None or not hand_written(rel, item.source.data):
             continue
         if any(not d.annotated for d in item.scan.definitions):
             out.append(rel)
@@ -177,11 +179,10 @@ def build(wt: str, opts: Options) -> list[Commit]:
     last = Commit(
         "rust: helpers: make __rust_helper __always_inline outside bindgen", BLOCK_MSG, []
     )
-    _rewrite(wt, {"helpers-block"}, [os.path.join(wt, HELPERS, "helpers.c")], opts.jobs)
+    _rewrite(wt, {"helpers-block"}, [os.path.join(wt, HELPERS_C)], opts.jobs)
     if _commit(wt, last):
         made.append(last)
-    check = Mode(root=wt, action=Action.CHECK, jobs=opts.jobs, quiet=True)
-    outcomes = engine.run(all_files, check)
+    outcomes = engine.run(all_files, Job(wt, Mode(), WriteBack.CHECK, opts.jobs))
     if any(o.changed for o in outcomes):
         raise SeriesError(
             "internal error: the series does not reach what helperfix annotate produces"
@@ -243,7 +244,9 @@ def recipients(wt: str, patches: list[str], jobs: int = 1) -> list[mt.Recipients
         return list(pool.map(one, patches))
 
 
-def run(cwd: str, opts: Options, out=sys.stdout, err=sys.stderr) -> int:
+def run(cwd: str, opts: Options, out=None, err=None) -> int:
+    out = out or sys.stdout
+    err = err or sys.stderr
     root, base, branch = _preflight(cwd, opts)
     tmp = tempfile.mkdtemp(prefix="helperfix-series-")
     wt = os.path.join(tmp, "wt")

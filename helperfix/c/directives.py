@@ -107,18 +107,91 @@ def _negate(arms: list[str]) -> str:
     return " && ".join(f"!({a})" for a in arms)
 
 
+class _Arms:
+    """The stack of open ``#if`` arms while the file is read top to bottom:
+    each group's arm conditions, and how many enclosing arms are ``#if 0``."""
+
+    def __init__(self, src: Source, lenient: bool) -> None:
+        self.src, self.lenient = src, lenient
+        self.groups: list[Group] = []
+        self.raw: list[list[str]] = []  # the literal condition of each arm, per group
+        self.stack: list[Frame] = []
+        self.dead: list[bool] = []  # per open group: is the current arm '#if 0'?
+        self.dead_depth = 0
+
+    def _is_zero(self, d: Directive) -> bool:
+        return d.name in ("if", "elif") and d.rest(self.src) == b"0"
+
+    def open(self, d: Directive) -> None:
+        d.group = len(self.groups)
+        cond = _arm_text(d, self.src)
+        self.groups.append(Group(d, [cond]))
+        self.raw.append([cond])
+        self.stack.append((d.group, 0))
+        self.dead.append(self._is_zero(d))
+        self.dead_depth += self.dead[-1]
+
+    def close(self, d: Directive) -> None:
+        self.groups[self.stack[-1][0]].closer = d
+        self.stack.pop()
+        self.dead_depth -= self.dead.pop()
+
+    def next_arm(self, d: Directive) -> None:
+        gid, arm = self.stack[-1]
+        raw = self.raw[gid]
+        if raw[-1] == "#else" and not self.lenient:
+            raise ScanError(d.line, f"#{d.name} after #else")
+        if d.name == "else":
+            self.groups[gid].arms.append(_negate(raw))
+            raw.append("#else")
+        else:
+            this = _arm_text(d, self.src)
+            self.groups[gid].arms.append(f"{_negate(raw)} && {this}")
+            raw.append(this)
+        self.stack[-1] = (gid, arm + 1)
+        self.dead_depth += self._is_zero(d) - self.dead[-1]
+        self.dead[-1] = self._is_zero(d)
+
+    def take(self, d: Directive) -> None:
+        """Follow one conditional directive."""
+        if d.name in _OPENERS:
+            self.open(d)
+            return
+        if not self.stack:
+            if not self.lenient:
+                raise ScanError(d.line, f"#{d.name} without #if")
+            return
+        d.group = self.stack[-1][0]
+        if d.name == "endif":
+            self.close(d)
+        else:
+            self.next_arm(d)
+
+    def finish(self) -> None:
+        if self.stack and not self.lenient:
+            opener = self.groups[self.stack[-1][0]].opener
+            raise ScanError(opener.line, f"unterminated #{opener.name}")
+
+
+def _directive(src: Source, tokens: list[Token], i: int, line: int) -> tuple[Directive, int]:
+    """The directive whose '#' is tokens[i], and the index of the token after it."""
+    data = src.data
+    end, j = _logical_end(src, tokens, i, line)
+    body = tokens[i + 1 : j]
+    name_tok = next((t for t in body if t.kind != COMMENT), None)
+    name = data[name_tok.start : name_tok.end].decode("latin-1") if name_tok else ""
+    rest = body[body.index(name_tok) + 1 :] if name_tok else []
+    return Directive(name, tokens[i].start, end, line, rest), j
+
+
 def layout(src: Source, tokens: list[Token], lenient: bool = False) -> Layout:
     """Split ``tokens`` into directives and live code, and build the arm tree.
     ``lenient`` (for patch fragments) ignores unbalanced conditionals."""
     data = src.data
     directives: list[Directive] = []
-    groups: list[Group] = []
-    raw_arms: list[list[str]] = []  # the literal condition of each arm, per group
     live: list[Token] = []
     stacks: list[tuple[Frame, ...]] = []
-    stack: list[Frame] = []
-    dead_depth = 0  # how many enclosing arms are '#if 0'
-    dead_flags: list[bool] = []
+    arms = _Arms(src, lenient)
     prev_code_line = 0
     i, n = 0, len(tokens)
     while i < n:
@@ -129,60 +202,16 @@ def layout(src: Source, tokens: list[Token], lenient: bool = False) -> Layout:
         line = src.line_of(tok.start)
         is_hash = tok.kind == PUNCT and data[tok.start : tok.end] in (b"#", b"%:")
         if not (is_hash and line > prev_code_line):
-            if not dead_depth:
+            if not arms.dead_depth:
                 live.append(tok)
-                stacks.append(tuple(stack))
+                stacks.append(tuple(arms.stack))
             prev_code_line = src.line_of(tok.end - 1)
             i += 1
             continue
-        end, j = _logical_end(src, tokens, i, line)
-        body = tokens[i + 1 : j]
-        name_tok = next((t for t in body if t.kind != COMMENT), None)
-        name = data[name_tok.start : name_tok.end].decode("latin-1") if name_tok else ""
-        rest = body[body.index(name_tok) + 1 :] if name_tok else []
-        d = Directive(name, tok.start, end, line, rest)
+        d, i = _directive(src, tokens, i, line)
         directives.append(d)
-        prev_code_line = src.line_of(end)
-        i = j
-        if name not in CONDITIONALS:
-            continue
-        if name in _OPENERS:
-            d.group = len(groups)
-            groups.append(Group(d, [_arm_text(d, src)]))
-            raw_arms.append([groups[-1].arms[0]])
-            stack.append((d.group, 0))
-            dead = d.name == "if" and d.rest(src) == b"0"
-            dead_flags.append(dead)
-            dead_depth += dead
-            continue
-        if not stack:
-            if lenient:
-                continue
-            raise ScanError(line, f"#{name} without #if")
-        gid, arm = stack[-1]
-        d.group = gid
-        group = groups[gid]
-        dead_depth -= dead_flags[-1]
-        if name == "endif":
-            group.closer = d
-            stack.pop()
-            dead_flags.pop()
-            continue
-        if raw_arms[gid][-1] == "#else" and not lenient:
-            raise ScanError(line, f"#{name} after #else")
-        if name == "else":
-            group.arms.append(_negate(raw_arms[gid]))
-            raw_arms[gid].append("#else")
-            dead = False
-        else:
-            this = _arm_text(d, src)
-            group.arms.append(f"{_negate(raw_arms[gid])} && {this}")
-            raw_arms[gid].append(this)
-            dead = d.name == "elif" and d.rest(src) == b"0"
-        stack[-1] = (gid, arm + 1)
-        dead_flags[-1] = dead
-        dead_depth += dead
-    if stack and not lenient:
-        opener = groups[stack[-1][0]].opener
-        raise ScanError(opener.line, f"unterminated #{opener.name}")
-    return Layout(directives, groups, live, stacks)
+        prev_code_line = src.line_of(d.end)
+        if d.name in CONDITIONALS:
+            arms.take(d)
+    arms.finish()
+    return Layout(directives, arms.groups, live, stacks)

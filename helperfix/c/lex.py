@@ -15,10 +15,13 @@ from typing import NamedTuple
 
 import clang.cindex as ci
 
+from .source import bom_length
+
 # Token kinds, as libclang numbers them.
 PUNCT, KEYWORD, IDENT, LITERAL, COMMENT = 0, 1, 2, 3, 4
 
-# Raw translation-unit flags that cindex does not name (see field notes).
+# Raw translation-unit flags that cindex does not name: KeepGoing (0x200) and
+# SingleFileParse (0x400, no include processing).
 _OPTIONS = 0x200 | 0x400 | ci.TranslationUnit.PARSE_INCOMPLETE  # KeepGoing, SingleFileParse
 # The text is wrapped in '#if 0' so the parse preprocesses nothing and runs no
 # semantic analysis; the raw lexer behind clang_tokenize still sees every byte.
@@ -97,7 +100,7 @@ def tokenize_many(blobs: list[bytes]) -> list[tuple[list[Token], list[LexError]]
     lexed again on its own, as is the file after it."""
     starts, bodies, pos = [], [], len(_PREFIX)
     for data in blobs:
-        skip = 3 if data.startswith(b"\xef\xbb\xbf") else 0  # a UTF-8 byte order mark
+        skip = bom_length(data)
         starts.append(pos - skip)
         bodies.append(data[skip:])
         pos += len(data) - skip + len(_SEP)
@@ -131,7 +134,7 @@ def tokenize_many(blobs: list[bytes]) -> list[tuple[list[Token], list[LexError]]
 
 def _gaps(data: bytes, tokens: list[Token]) -> list[LexError]:
     errors: list[LexError] = []
-    pos = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    pos = bom_length(data)
     for _, start, end in tokens:
         if start > pos and not data[pos:start].isspace():
             _gap(data, pos, start, errors)

@@ -1,0 +1,148 @@
+"""The pure core of ``annotate``: bytes in, bytes and diagnostics out.
+
+Plan a batch of scanned files (the registered rewrites produce edits),
+re-wrap the touched declarations (one clang-format run for the batch), then
+apply the edits and prove that the code tokens are unchanged (one libclang
+parse for the batch).  No file is read or written here: the engine does the
+I/O around these stages, and ``annotate_source`` runs them on one buffer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from . import checkpatch, verify
+from . import format as fmt
+from .c.lex import COMMENT, tokenize, tokenize_many
+from .c.scan import FileScan, scan
+from .c.source import Source
+from .diagnostics import ERROR, Diagnostic, parse_error
+from .mode import Mode
+from .rewrite import Context, Edit, Rewrite, apply, registry
+
+
+@dataclass
+class Plan:
+    path: str  # the file (absolute), or the name given to an in-memory buffer
+    shown: str = ""  # the path as diagnostics show it
+    digest: str = ""  # of the bytes planned from, to notice a file changed under us
+    code: str = ""  # of the code tokens, to prove the rewrite kept them ("": not C)
+    edits: list[Edit] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    definitions: int = 0
+    annotated: int = 0  # how many were already annotated
+
+
+def selected(mode: Mode, tree: bool) -> list[Rewrite]:
+    """The rewrites a run applies, per file (``tree`` False) or tree-wide."""
+    return [r for n, r in registry().items() if n in mode.rewrites and r.tree == tree]
+
+
+def _plan(src: Source, ctx: Context) -> Plan:
+    digest = hashlib.sha1(src.data).hexdigest()
+    return Plan(src.path, ctx.shown(), digest, diagnostics=ctx.diagnostics)
+
+
+def plan_file(fs: FileScan, ctx: Context, rewrites: list[Rewrite]) -> Plan:
+    """Edits of every applicable rewrite for one scanned helper file."""
+    src = fs.source
+    plan = _plan(src, ctx)
+    if fs.error:
+        plan.diagnostics.append(parse_error(plan.shown, fs.error.line, fs.error.message))
+        return plan
+    plan.definitions = len(fs.definitions)
+    plan.annotated = sum(d.annotated for d in fs.definitions)
+    try:
+        for r in rewrites:
+            if r.applies is not None and r.applies(ctx.rel, src.data):
+                plan.edits += r.fn(fs, ctx)
+    except Exception as e:  # a bug must cost one file, not the run
+        plan.edits = []
+        msg = f"internal error: {type(e).__name__}: {e}; not touched (please report)"
+        plan.diagnostics.append(Diagnostic(plan.shown, 0, msg, ERROR, "INTERNAL_ERROR"))
+    migrated = [(e.start, e.end) for e in plan.edits if e.migrate]
+    plan.code = verify.digest(src.data, fs.tokens, migrated)
+    return plan
+
+
+def plan_tree_file(src: Source, ctx: Context, rewrites: list[Rewrite]) -> Plan:
+    """Edits of the tree rewrites that target this file (read as plain bytes)."""
+    plan = _plan(src, ctx)
+    for r in rewrites:
+        if ctx.rel in r.targets:
+            plan.edits += r.fn(FileScan(src), ctx)
+    return plan
+
+
+def settle(plans: list[Plan], style: str, jobs: int) -> None:
+    """Replace each formattable edit's text with clang-format's layout when the
+    result keeps the same tokens; otherwise keep the plain insertion."""
+    todo = [e for p in plans for e in p.edits if e.chunk is not None]
+    if not todo:
+        return
+    outputs = fmt.format_chunks([e.chunk for e in todo], style, jobs)
+    done = [(e, out) for e, out in zip(todo, outputs) if out is not None]
+    joined = b"".join(out for _, out in done)
+    tokens, _ = tokenize(joined) if joined else ([], [])
+    code = [t for t in tokens if t.kind != COMMENT]
+    base, k = 0, 0
+    for e, out in done:
+        limit = base + len(out)
+        mine = []
+        while k < len(code) and code[k].start < limit:
+            mine.append(code[k])
+            k += 1
+        n = len(e.expect)
+        if tuple(joined[t.start : t.end] for t in mine[:n]) == e.expect:
+            e.text = e.lead + joined[base : mine[n - 1].end].replace(b"\n", e.newline)
+        base = limit
+
+
+def quiet(plans: list[Plan], root: str) -> None:
+    """Annotations whose re-emitted lines the tree's checkpatch would flag go
+    on a line of their own, leaving the declaration untouched."""
+    todo = [(p, i) for p in plans for i, e in enumerate(p.edits) if e.alt is not None]
+    if not todo:
+        return
+    for k in checkpatch.flagged(root, [p.edits[i].lines() for p, i in todo]):
+        plan, i = todo[k]
+        plan.edits[i] = plan.edits[i].alt
+
+
+def prove(plans: list[Plan], olds: list[bytes]) -> list[bytes | None]:
+    """Each plan's edits applied to its current bytes, or None where the
+    rewrite would change code tokens (a diagnostic is added to the plan)."""
+    applied = [apply(old, p.edits) for p, old in zip(plans, olds)]
+    lexed = tokenize_many([new for new, _ in applied]) if applied else []
+    out: list[bytes | None] = []
+    for plan, old, (new, spans), (tokens, _) in zip(plans, olds, applied, lexed):
+        if plan.code and verify.digest(new, tokens, spans) != plan.code:
+            line = Source(plan.path, old).line_of(plan.edits[0].start)
+            msg = "internal check failed: the rewrite would change code; not touched"
+            plan.diagnostics.append(Diagnostic(plan.shown, line, msg, ERROR, "INTERNAL_ERROR"))
+            out.append(None)
+        else:
+            out.append(new)
+    return out
+
+
+def annotate_source(
+    data: bytes, path: str, *, style: str | None = None
+) -> tuple[bytes, list[Diagnostic]]:
+    """The migration of one helper file held in memory.
+
+    ``path`` is the file's place in a kernel tree (``rust/helpers/x.c``;
+    ``rust/helpers/helpers.c`` also gets the ``__BINDGEN__`` block).
+    ``style`` is a ``.clang-format`` file (default: helperfix's kernel
+    style).  Returns the new bytes (``data`` itself when nothing changes)
+    and the diagnostics; a file with errors comes back unchanged.  The
+    generated atomic.c is left alone: it needs its tree's generator."""
+    mode = Mode(style=style)
+    fs = scan(Source(path, data))
+    plan = plan_file(fs, Context(path), selected(mode, tree=False))
+    if not plan.edits or any(d.level == ERROR for d in plan.diagnostics):
+        return data, plan.diagnostics
+    settle([plan], fmt.style_file(None, style), 1)
+    new = prove([plan], [data])[0]
+    return (data if new is None else new), plan.diagnostics

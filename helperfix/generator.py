@@ -1,0 +1,200 @@
+"""What the tree's atomic generator produces, asked by the atomic rewrite and
+the atomic lint rule alike.
+
+The generator is run the way the kernel's ``gen-atomics.sh`` runs it (from
+the tree root, on ``atomics.tbl``).  It is a shell script taking about a
+second, so its runs start in the background before the helper files are
+scanned, and their output is cached by the content of ``scripts/atomic/``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from enum import Enum
+
+from .c.source import Source
+from .files import atomic_write, read
+from .kernel import (
+    ATOMIC_C,
+    ATOMIC_DIR,
+    GENERATOR,
+    TABLE,
+    checksum_ok,
+    fallbacks_in_text,
+    is_generated,
+    with_checksum,
+)
+
+
+def _cache_dir() -> str:
+    base = os.environ.get("HELPERFIX_CACHE_DIR")
+    if base:
+        return base
+    xdg = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(xdg, "helperfix")
+
+
+def _key(root: str, generator: bytes) -> str:
+    """A hash of everything the generator can read: scripts/atomic/ itself."""
+    h = hashlib.sha1(generator)
+    atomic_dir = os.path.join(root, ATOMIC_DIR)
+    for dirpath, dirnames, files in os.walk(atomic_dir):
+        dirnames.sort()
+        for name in sorted(files):
+            path = os.path.join(dirpath, name)
+            if os.path.relpath(path, root) == GENERATOR:
+                continue
+            h.update(os.path.relpath(path, root).encode() + b"\0")
+            with open(path, "rb") as fh:
+                h.update(fh.read())
+    return h.hexdigest()
+
+
+@dataclass
+class _Run:
+    """One generator run, possibly still going in the background."""
+
+    key: str
+    proc: subprocess.Popen | None = None
+    tmp: str | None = None
+    cached: bytes | None = None
+    error: str = ""
+
+    def result(self) -> tuple[bytes | None, str]:
+        """The generator's output, or None and its last line of stderr
+        (waits for the run the first time)."""
+        if self.cached is not None:
+            return self.cached, ""
+        if self.error:
+            return None, self.error
+        assert self.proc is not None
+        out, err = self.proc.communicate()
+        if self.tmp:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+        if self.proc.returncode != 0:
+            lines = err.decode("utf-8", "replace").strip().splitlines()
+            self.error = lines[-1] if lines else f"exit status {self.proc.returncode}"
+            return None, self.error
+        self.cached = out
+        path = os.path.join(_cache_dir(), f"atomic-{self.key}.c")
+        try:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            atomic_write(path, out)
+        except OSError:
+            pass  # the cache is an optimisation only
+        return out, ""
+
+
+def _start_run(root: str, generator: bytes, original: bool) -> _Run:
+    run = _Run(_key(root, generator))
+    try:
+        with open(os.path.join(_cache_dir(), f"atomic-{run.key}.c"), "rb") as fh:
+            run.cached = fh.read()
+            return run
+    except OSError:
+        pass
+    cwd = root
+    if not original:  # the edited generator runs in a copy of scripts/atomic
+        run.tmp = cwd = tempfile.mkdtemp(prefix="helperfix-atomic-")
+        shutil.copytree(os.path.join(root, ATOMIC_DIR), os.path.join(cwd, ATOMIC_DIR))
+        with open(os.path.join(cwd, GENERATOR), "wb") as fh:
+            fh.write(generator)
+    run.proc = subprocess.Popen(
+        ["/bin/sh", GENERATOR, TABLE],
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    return run
+
+
+class Status(Enum):
+    NOT_GENERATED = "not-generated"  # no atomic.c, or not a generated one
+    GENERATOR_MISSING = "generator-missing"
+    CHECKSUM = "checksum"  # its sha1 line does not match the rest
+    FAILED = "failed"  # the generator failed
+    OUT_OF_DATE = "out-of-date"  # the generator does not reproduce it
+    OK = "ok"
+
+
+@dataclass
+class AtomicPair:
+    """atomic.c and its generator, with the generator runs started early."""
+
+    root: str
+    gen: Source | None = None
+    out: Source | None = None
+    spans: list[tuple[int, int]] = field(default_factory=list)  # fallbacks in the heredoc
+    before: _Run | None = None  # the generator as it is
+    after: _Run | None = None  # the generator without its fallbacks
+    _status: tuple[Status, str] | None = None
+
+    def status(self) -> tuple[Status, str]:
+        """Whether atomic.c is what its generator makes (waits for the run);
+        the detail is the generator's error, for FAILED."""
+        if self._status is None:
+            self._status = self._judge()
+        return self._status
+
+    def _judge(self) -> tuple[Status, str]:
+        if self.out is None or not is_generated(self.out.data):
+            return Status.NOT_GENERATED, ""
+        if self.gen is None:
+            return Status.GENERATOR_MISSING, ""
+        if not checksum_ok(self.out.data):
+            return Status.CHECKSUM, ""
+        assert self.before is not None
+        output, err = self.before.result()
+        if output is None:
+            return Status.FAILED, err
+        if with_checksum(output) != self.out.data:
+            return Status.OUT_OF_DATE, ""
+        return Status.OK, ""
+
+    @property
+    def checksum_line(self) -> int:
+        return self.out.data.count(b"\n") if self.out else 0
+
+    def sources(self) -> list[tuple[str, Source]]:
+        """The generator and atomic.c as read at the start, for planning."""
+        pairs = ((GENERATOR, self.gen), (ATOMIC_C, self.out))
+        return [(rel, src) for rel, src in pairs if src is not None]
+
+    def regenerated(self) -> tuple[bytes | None, str]:
+        """atomic.c as the generator without its fallbacks makes it (with its
+        sha1 line), or None and the error."""
+        assert self.after is not None
+        output, err = self.after.result()
+        return (with_checksum(output) if output is not None else None), err
+
+
+def start(root: str, edit: bool) -> AtomicPair:
+    """Read the generator and atomic.c and start the generator runs (with
+    ``edit``, also the run of the generator without its fallbacks)."""
+    pair = AtomicPair(root)
+    try:
+        pair.out = read(os.path.join(root, ATOMIC_C))
+    except OSError:
+        return pair
+    if not is_generated(pair.out.data):
+        return pair
+    try:
+        pair.gen = read(os.path.join(root, GENERATOR))
+    except OSError:
+        return pair
+    if not checksum_ok(pair.out.data):
+        return pair
+    pair.spans = fallbacks_in_text(pair.gen) if edit else []
+    pair.before = _start_run(root, pair.gen.data, original=True)
+    if pair.spans:
+        new = bytearray(pair.gen.data)
+        for a, b in reversed(pair.spans):
+            del new[a:b]
+        pair.after = _start_run(root, bytes(new), original=False)
+    return pair
