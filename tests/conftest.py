@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+SHARED = Path(os.environ.get("HELPERFIX_SHARED", ROOT.parent / "shared"))
 CORPUS = SHARED / "corpus" / "linux-late-2025"
 GOLDEN = SHARED / "corpus" / "golden"
 SAMPLES = ROOT / "samples"
@@ -63,8 +63,54 @@ def snapshot(root: Path) -> dict[str, bytes]:
     return out
 
 
-needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is absent")
-needs_golden = pytest.mark.skipif(not GOLDEN.is_dir(), reason="../shared/corpus/golden is absent")
+def _must_have(path: Path) -> bool:
+    """Under CI=true with ../shared present, a missing corpus is a failure:
+    CI must never pass what it could not read.  Elsewhere it is a skip."""
+    return os.environ.get("CI") == "true" and SHARED.is_dir() and not path.is_dir()
+
+
+def _corpus_mark(path: Path):
+    if path.is_dir():
+        return pytest.mark.skipif(False, reason="")
+    if _must_have(path):
+        return pytest.mark.usefixtures("_corpus_required")
+    return pytest.mark.skip(reason=f"{path} is absent")
+
+
+def require(path: Path) -> None:
+    """For fixtures: fail or skip as ``needs_corpus`` does when ``path`` is absent."""
+    if _must_have(path):
+        pytest.fail(f"CI=true and {SHARED} is present, but {path} is not: cannot run this test")
+    if not path.is_dir():
+        pytest.skip(f"{path} is absent")
+
+
+@pytest.fixture
+def _corpus_required():
+    require(CORPUS)
+    require(GOLDEN)
+
+
+needs_corpus = _corpus_mark(CORPUS)
+needs_golden = _corpus_mark(GOLDEN)
+
+
+def census(files: dict[str, bytes]) -> dict[str, tuple[int, int]]:
+    """Per helper file of a snapshot: (definitions, annotated), counted
+    without helperfix.  Kernel style puts a function body's '{' alone at
+    column 0 (the corpus has no other column-0 braces), and an annotation is a
+    `__rust_helper` outside a preprocessor line."""
+    out = {}
+    for rel, data in sorted(files.items()):
+        if not (rel.startswith("rust/helpers/") and rel.endswith(".c")):
+            continue
+        lines = data.splitlines()
+        defs = sum(line.rstrip(b"\r") == b"{" for line in lines)
+        marked = sum(
+            b"__rust_helper" in line and not line.lstrip().startswith(b"#") for line in lines
+        )
+        out[rel] = (defs, marked)
+    return out
 
 
 def generate_atomic(root: Path) -> bytes:

@@ -10,10 +10,12 @@ import pytest
 from conftest import (
     CORPUS,
     GOLDEN,
+    census,
     copy_tree,
     generate_atomic,
     needs_corpus,
     needs_golden,
+    require,
     run,
     snapshot,
 )
@@ -43,8 +45,7 @@ def test_golden_byte_for_byte(tmp_path, name):
 @pytest.fixture(scope="module")
 def migrated(tmp_path_factory):
     """A copy of the late-2025 tree before and after one full run."""
-    if not CORPUS.is_dir():
-        pytest.skip("../shared/corpus is absent")
+    require(CORPUS)
     root = copy_tree(CORPUS, tmp_path_factory.mktemp("late") / "linux")
     before = snapshot(root)
     r = run("annotate", str(root / "rust/helpers"))
@@ -64,12 +65,26 @@ def decl_lines(data: bytes) -> set[int]:
 
 
 @needs_corpus
+def test_list_agrees_with_an_independent_census():
+    rows = json.loads(run("list", "--json", str(CORPUS / "rust/helpers")).stdout)
+    found: dict[str, list[int]] = {}
+    for x in rows:
+        n = found.setdefault(x["file"], [0, 0])
+        n[0] += 1
+        n[1] += x["annotated"]
+    expected = {f: c for f, c in census(snapshot(CORPUS)).items() if c[0]}
+    assert {f: tuple(n) for f, n in found.items()} == expected
+    assert sum(d for d, _ in expected.values()) == 356  # what the corpus README describes
+
+
+@needs_corpus
 def test_every_helper_annotated(migrated):
-    root, _, _ = migrated
-    r = run("list", "--json", str(root / "rust/helpers"))
-    rows = json.loads(r.stdout)
-    assert len(rows) == 356
-    assert [x for x in rows if not x["annotated"]] == []
+    root, before, _ = migrated
+    after = census(snapshot(root))
+    assert {f: d for f, (d, _) in after.items()} == {f: d for f, (d, _) in census(before).items()}
+    assert [f for f, (d, marked) in after.items() if d != marked] == []
+    rows = json.loads(run("list", "--json", str(root / "rust/helpers")).stdout)
+    assert len(rows) == sum(d for d, _ in after.values()) and all(x["annotated"] for x in rows)
 
 
 @needs_corpus

@@ -8,10 +8,11 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS, SAMPLES, copy_tree, run
+from conftest import CORPUS, SAMPLES, copy_tree, require, run
 from kernel612 import extract
 
 from helperfix.series import maintainers as mt
@@ -60,8 +61,7 @@ def series(repo: Path, *args: str):
 
 @pytest.fixture(scope="module")
 def corpus_series(tmp_path_factory, scripts612):
-    if not CORPUS.is_dir():
-        pytest.skip("../shared/corpus is absent")
+    require(CORPUS)
     base = tmp_path_factory.mktemp("series")
     repo = make_repo(base / "linux", CORPUS, scripts612)
     out = base / "out"
@@ -267,7 +267,7 @@ def test_refuses_missing_identity(sample_repo, tmp_path):
         "GIT_CONFIG_NOSYSTEM": "1",
     }
     r = subprocess.run(
-        ["python3", "-m", "helperfix", "series"], cwd=sample_repo, capture_output=True, env=env
+        [sys.executable, "-m", "helperfix", "series"], cwd=sample_repo, capture_output=True, env=env
     )
     assert r.returncode == 2 and b"no git identity: set user.name" in r.stderr
 
