@@ -174,21 +174,21 @@ class AtomicPair:
         return (with_checksum(output) if output is not None else None), err
 
 
+def _read(root: str, rel: str) -> Source | None:
+    try:
+        return read(os.path.join(root, rel))
+    except OSError:
+        return None
+
+
 def start(root: str, edit: bool) -> AtomicPair:
     """Read the generator and atomic.c and start the generator runs (with
     ``edit``, also the run of the generator without its fallbacks)."""
-    pair = AtomicPair(root)
-    try:
-        pair.out = read(os.path.join(root, ATOMIC_C))
-    except OSError:
+    pair = AtomicPair(root, out=_read(root, ATOMIC_C))
+    if pair.out is None or not is_generated(pair.out.data):
         return pair
-    if not is_generated(pair.out.data):
-        return pair
-    try:
-        pair.gen = read(os.path.join(root, GENERATOR))
-    except OSError:
-        return pair
-    if not checksum_ok(pair.out.data):
+    pair.gen = _read(root, GENERATOR)
+    if pair.gen is None or not checksum_ok(pair.out.data):
         return pair
     pair.spans = fallbacks_in_text(pair.gen) if edit else []
     pair.before = _start_run(root, pair.gen.data, original=True)
