@@ -3,17 +3,20 @@ and batches spread over worker processes on large trees."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from multiprocessing import get_context
 from typing import TypeVar
 
+from . import signals
 from .c.scan import FileScan, scan_many
 from .c.source import Source
 from .diagnostics import ERROR, Diagnostic, display, parse_error
 from .files import read
 
 BATCH = 200  # files per batch: bounds memory, amortises a libclang parse
+MAX_FILE_SIZE = 1 << 20  # the largest upstream helper file is about 20 kB
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -30,11 +33,21 @@ def cannot_read(path: str, e: OSError) -> Diagnostic:
     return Diagnostic(display(path), 0, f"cannot read: {e.strerror}", ERROR, "READ_ERROR")
 
 
-def scan_paths(paths: list[str]) -> Iterator[Scanned]:
-    """Read and scan files (one libclang parse for all of them)."""
+def too_large(path: str, size: int, limit: int) -> Diagnostic:
+    msg = f"too large ({size} bytes > {limit}); skipped (--max-file-size)"
+    return Diagnostic(display(path), 0, msg, ERROR, "TOO_LARGE")
+
+
+def scan_paths(paths: list[str], max_size: int = MAX_FILE_SIZE) -> Iterator[Scanned]:
+    """Read and scan files (one libclang parse for all of them); a file over
+    ``max_size`` bytes is reported and never read, so memory stays bounded."""
     sources: list[Source] = []
     for path in paths:
         try:
+            size = os.stat(path).st_size
+            if size > max_size:
+                yield Scanned(path, None, None, too_large(path, size, max_size))
+                continue
             sources.append(read(path))
         except OSError as e:
             yield Scanned(path, None, None, cannot_read(path, e))
@@ -61,5 +74,5 @@ def parallel(fn: Callable[[list[T]], R], batches: list[list[T]], jobs: int) -> I
     if jobs <= 1 or len(batches) <= 1:
         yield from map(fn, batches)
         return
-    with get_context("fork").Pool(jobs) as pool:
+    with get_context("fork").Pool(jobs, initializer=signals.worker_init) as pool:
         yield from pool.imap(fn, batches)

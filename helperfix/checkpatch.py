@@ -15,6 +15,8 @@ import re
 import shutil
 import subprocess
 
+from .signals import CHILD
+
 SCRIPT = os.path.join("scripts", "checkpatch.pl")
 _FINDING = re.compile(rb"^[^:]+:(\d+): (?:ERROR|WARNING):")
 _HEADER = b"// SPDX-License-Identifier: GPL-2.0\n\n"
@@ -48,7 +50,7 @@ def flagged(root: str, probes: list[bytes]) -> set[int]:
     )
     cmd = ["perl", SCRIPT, "--no-tree", "-q", "--terse", "--no-summary", "--showfile", "-"]
     try:
-        p = subprocess.run(cmd, cwd=root, input=patch, capture_output=True, timeout=120)
+        p = subprocess.run(cmd, cwd=root, input=patch, capture_output=True, timeout=120, **CHILD)
     except (OSError, subprocess.TimeoutExpired):
         return set()
     hits = set()

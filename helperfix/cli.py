@@ -12,12 +12,14 @@ import json
 import os
 import sys
 
-from . import __version__
+from . import __version__, signals
+from .batch import MAX_FILE_SIZE
 from .diagnostics import ERROR, WARNING, emit
 from .format import FormatError
 from .kernel import HELPERS
 from .mode import Mode, WriteBack
-from .tree import TreeError, find_root, helper_files
+from .tree import ScopeError, TreeError, find_root, helper_files
+from .ui import Progress
 
 EXIT_OK, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
 
@@ -37,6 +39,27 @@ def _common(p: argparse.ArgumentParser) -> None:
         default=os.cpu_count() or 1,
         help="worker processes (default: all cores)",
     )
+    p.add_argument(
+        "--max-file-size",
+        type=_size,
+        default=MAX_FILE_SIZE,
+        metavar="BYTES",
+        help="skip (and report) helper files larger than this; k/M suffixes "
+        "(default: 1M; upstream's largest is about 20k)",
+    )
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress or summary on stderr")
+
+
+def _size(value: str) -> int:
+    units = {"k": 1 << 10, "m": 1 << 20, "g": 1 << 30}
+    v = value.strip().lower().removesuffix("b")
+    try:
+        n = int(v[:-1]) * units[v[-1]] if v and v[-1] in units else int(v)
+    except ValueError:
+        n = -1
+    if n <= 0:
+        raise argparse.ArgumentTypeError(f"not a size: {value!r} (e.g. 1048576, 512k, 1M)")
+    return n
 
 
 def _rewrite_names() -> list[str]:
@@ -69,7 +92,6 @@ def _parser() -> argparse.ArgumentParser:
         "--check", action="store_true", help="write nothing; exit 1 if anything would change"
     )
     a.add_argument("--style", help="clang-format style file (default: the tree's .clang-format)")
-    a.add_argument("-q", "--quiet", action="store_true", help="no summary line")
     a.add_argument(
         "--no-checkpatch",
         action="store_true",
@@ -110,6 +132,7 @@ def _parser() -> argparse.ArgumentParser:
         "--dry-run", action="store_true", help="show the series; create no branch or files"
     )
     se.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
+    se.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
 
     ls = sub.add_parser("list", help="inventory of helper definitions")
     _common(ls)
@@ -137,32 +160,61 @@ def cmd_annotate(args: argparse.Namespace) -> int:
     rewrites = args.only or Mode().rewrites
     mode = Mode(rewrites=rewrites, style=args.style, checkpatch=not args.no_checkpatch)
     write_back = WriteBack.from_flags(args.check, args.diff)
-    job = engine.Job(root, mode, write_back, max(1, args.jobs))
+    job = engine.Job(root, mode, write_back, max(1, args.jobs), args.max_file_size)
+    _check_style(args.style)
     files, diags = helper_files(paths, root)
+    progress = Progress(args.quiet)
     out = sys.stdout.buffer
+    written: list[str] = []
 
     def show(o: engine.Outcome) -> None:
         if o.diff:
             out.write(o.diff)
+        if o.changed and write_back.writes:
+            written.append(o.path)
 
-    outcomes = engine.run(files, job, show)
+    outcomes = engine.run(files, job, show, progress.files("annotated"))
     out.flush()
     for o in outcomes:
         diags.extend(o.diagnostics)
     emit(diags)
+    if signals.pending():
+        return _interrupted(written, progress)
+    errors = sum(d.level == ERROR for d in diags)
     changed = sum(o.changed for o in outcomes)
-    if not args.quiet:
-        helpers = sum(o.definitions for o in outcomes)
-        verb = "rewrote" if write_back.writes else "would rewrite"
-        todo = sum(o.definitions - o.annotated for o in outcomes)
-        print(
-            f"helperfix: {len(files)} files, {helpers} helpers, {todo} unannotated; "
-            f"{verb} {changed} files; {len(diags)} errors",
-            file=sys.stderr,
-        )
-    if diags:
+    helpers = sum(o.definitions for o in outcomes)
+    todo = sum(o.definitions - o.annotated for o in outcomes)
+    verb = "rewrote" if write_back.writes else "would rewrite"
+    progress(
+        f"{len(files)} files, {helpers} helpers, {todo} unannotated; {verb} {changed} files; "
+        f"{errors} errors, {len(diags) - errors} warnings"
+    )
+    if errors:
         return EXIT_ERROR
     return EXIT_FOUND if write_back.check and changed else EXIT_OK
+
+
+def _interrupted(written: list[str], progress: Progress) -> int:
+    """After SIGINT/SIGTERM: say what was already written (every such file is
+    complete), then exit 130 or 143."""
+    from .diagnostics import display
+
+    signum = signals.pending()
+    progress.quiet = False
+    progress(f"interrupted ({signals.Interrupted(signum)}); {len(written)} files rewritten before:")
+    for path in written:
+        print(f"  {display(path)}", file=sys.stderr)
+    return 128 + signum
+
+
+def _check_style(style: str | None) -> None:
+    """A --style file that does not exist or does not parse is a usage error,
+    before anything is written."""
+    if style is None:
+        return
+    from .format import check_style
+
+    check_style(style)
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -171,7 +223,8 @@ def cmd_list(args: argparse.Namespace) -> int:
     root, paths = _resolve(args)
     files, diags = helper_files(paths, root)
     rows = []
-    items = (x for i in range(0, len(files), BATCH) for x in scan_paths(files[i : i + BATCH]))
+    batches = (files[i : i + BATCH] for i in range(0, len(files), BATCH))
+    items = (x for b in batches for x in scan_paths(b, args.max_file_size))
     for item in items:
         if item.error:
             diags.append(item.error)
@@ -196,6 +249,7 @@ def cmd_list(args: argparse.Namespace) -> int:
             via = f"  (macro {r['macro']})" if r["macro"] else ""
             print(f"{r['file']}:{r['line']}: {r['name']} {state}{cond}{via}")
     emit(diags)
+    signals.checkpoint()
     return EXIT_ERROR if diags else EXIT_OK
 
 
@@ -228,7 +282,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         from .lint.tree import check_tree
 
         root, paths = _resolve(args)
-        findings, lines, bad = check_tree(root, paths, max(1, args.jobs))
+        findings, lines, bad = check_tree(root, paths, max(1, args.jobs), args.max_file_size)
     sys.stdout.write(render(args.format, findings, lines))
     if bad:
         return EXIT_ERROR
@@ -246,6 +300,7 @@ def cmd_series(args: argparse.Namespace) -> int:
         group_by=args.group_by,
         dry_run=args.dry_run,
         jobs=max(1, args.jobs),
+        quiet=args.quiet,
     )
     try:
         return run(os.getcwd(), opts)
@@ -256,6 +311,7 @@ def cmd_series(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    signals.install()
     try:
         commands = {
             "annotate": cmd_annotate,
@@ -267,8 +323,15 @@ def main(argv: list[str] | None = None) -> int:
     except (TreeError, FormatError) as e:
         print(f"helperfix: error: {e}", file=sys.stderr)
         return EXIT_ERROR
-    except KeyboardInterrupt:
-        return 130
+    except ScopeError as e:
+        emit(e.diagnostics)
+        return EXIT_ERROR
+    except signals.Interrupted as e:
+        print(f"helperfix: interrupted ({e}); nothing changed", file=sys.stderr)
+        return e.status
+    except KeyboardInterrupt:  # a second signal
+        print("helperfix: interrupted", file=sys.stderr)
+        return 128 + (signals.pending() or 2)
     except BrokenPipeError:  # `helperfix annotate --diff | head`: stop quietly, like git
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141

@@ -17,9 +17,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 
-from . import checkpatch, core, generator
+from . import checkpatch, core, generator, signals
 from . import format as fmt
-from .batch import Scanned, cannot_read, parallel, scan_paths, split
+from .batch import MAX_FILE_SIZE, Scanned, cannot_read, parallel, scan_paths, split
 from .c.source import Source
 from .core import Plan
 from .diagnostics import ERROR, Diagnostic, display
@@ -38,6 +38,7 @@ class Job:
     mode: Mode = field(default_factory=Mode)
     write_back: WriteBack = WriteBack.YES
     jobs: int = 1
+    max_file_size: int = MAX_FILE_SIZE
 
     @property
     def style(self) -> str:
@@ -63,7 +64,7 @@ def _plan(item: Scanned, job: Job) -> Plan:
 
 def plan_batch(paths: list[str], job: Job) -> list[Plan]:
     """Read, scan and plan a batch of helper files, in the order given."""
-    plans = {item.path: _plan(item, job) for item in scan_paths(paths)}
+    plans = {item.path: _plan(item, job) for item in scan_paths(paths, job.max_file_size)}
     return [plans[p] for p in paths]
 
 
@@ -97,6 +98,8 @@ def finish(plans: list[Plan], job: Job) -> list[Outcome]:
     for (plan, out, src), new in zip(todo, news):
         if new is None:
             continue
+        if signals.pending():  # interrupted: no further file is written
+            break
         try:
             _emit(plan, out, src.data, new, job)
         except Exception as e:  # a bug must cost one file, not the run
@@ -146,7 +149,10 @@ def complete(plans: list[Plan], job: Job) -> list[Outcome]:
 
 
 def _process(paths: list[str], job: Job) -> list[Outcome]:
-    """Every stage for one batch, so memory is bounded by the batch size."""
+    """Every stage for one batch, so memory is bounded by the batch size
+    (none once interrupted: the batches still queued end at once)."""
+    if signals.pending():
+        return []
     return complete(plan_batch(paths, job), job)
 
 
@@ -158,10 +164,17 @@ def _tree_plans(pair: generator.AtomicPair, job: Job) -> list[Plan]:
     ]
 
 
-def run(files: list[str], job: Job, emit: Callable[[Outcome], None] | None = None) -> list[Outcome]:
+def run(
+    files: list[str],
+    job: Job,
+    emit: Callable[[Outcome], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Outcome]:
     """Rewrite ``files`` batch by batch (in worker processes for large
     trees).  ``emit`` receives each outcome as soon as its batch is done;
-    its diff is then dropped from memory."""
+    its diff is then dropped from memory.  ``progress(done, total)`` is
+    called after each batch.  After SIGINT or SIGTERM it returns what was
+    done so far (see ``signals``)."""
     targets = {t for r in core.selected(job.mode, tree=True) for t in r.targets}
     pair = None
     if any(os.path.join(job.root, t) in files for t in targets):
@@ -178,10 +191,19 @@ def run(files: list[str], job: Job, emit: Callable[[Outcome], None] | None = Non
         outcomes.append(o)
 
     work = partial(_process, job=job)
-    for res in parallel(work, split(files, job.jobs, _PARALLEL_MIN), job.jobs):
-        for o in res:
-            take(o)
-    if pair is not None:
-        for o in complete(_tree_plans(pair, job), job):
-            take(o)
+    batches = split(files, job.jobs, _PARALLEL_MIN)
+    done = 0
+    try:
+        for batch, res in zip(batches, parallel(work, batches, job.jobs)):
+            for o in res:
+                take(o)
+            done += len(batch)
+            if progress is not None and not signals.pending():
+                progress(done, len(files))
+        if pair is not None and not signals.pending():
+            for o in complete(_tree_plans(pair, job), job):
+                take(o)
+    finally:
+        if pair is not None:
+            pair.close()
     return outcomes

@@ -15,6 +15,8 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 
+from .signals import CHILD
+
 _MARK = b"/* helperfix:chunk:%d */"
 _MARK_RE = re.compile(rb"^/\* helperfix:chunk:(\d+) \*/\n", re.M)
 _BATCH = 1000  # chunks per clang-format process (batches run in parallel)
@@ -55,6 +57,19 @@ def style_file(root: str | None, style: str | None) -> str:
     return tree if tree and os.path.isfile(tree) else _DATA
 
 
+def check_style(style: str) -> None:
+    """Raise FormatError unless ``style`` is a style file clang-format reads."""
+    if not os.path.isfile(style):
+        raise FormatError(f"--style {style}: no such file")
+    cmd = [executable(), f"--style=file:{style}", "--dump-config"]
+    p = subprocess.run(cmd, capture_output=True, stdin=subprocess.DEVNULL, **CHILD)
+    if p.returncode != 0:
+        lines = p.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise FormatError(
+            f"--style {style}: clang-format cannot read it: {lines[0] if lines else ''}"
+        )
+
+
 def _run(chunks: list[Chunk], style: str) -> list[bytes]:
     buf: list[bytes] = []
     for i, c in enumerate(chunks):
@@ -62,7 +77,7 @@ def _run(chunks: list[Chunk], style: str) -> list[bytes]:
         buf.append(c.text if c.text.endswith(b"\n") else c.text + b"\n")
     cmd = [executable(), f"--style=file:{style}", "--assume-filename=helperfix.c"]
     try:
-        proc = subprocess.run(cmd, input=b"".join(buf), capture_output=True, check=False)
+        proc = subprocess.run(cmd, input=b"".join(buf), capture_output=True, **CHILD)
     except OSError as e:
         raise FormatError(f"cannot run clang-format: {e}") from e
     if proc.returncode != 0:

@@ -29,6 +29,7 @@ from .kernel import (
     is_generated,
     with_checksum,
 )
+from .signals import CHILD
 
 
 def _cache_dir() -> str:
@@ -110,6 +111,7 @@ def _start_run(root: str, generator: bytes, original: bool) -> _Run:
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        **CHILD,
     )
     return run
 
@@ -160,6 +162,16 @@ class AtomicPair:
     @property
     def checksum_line(self) -> int:
         return self.out.data.count(b"\n") if self.out else 0
+
+    def close(self) -> None:
+        """Stop runs still going and remove their temporary copies (an
+        interrupted or failed run must leave nothing behind)."""
+        for run in (self.before, self.after):
+            if run is not None and run.proc is not None and run.proc.poll() is None:
+                run.proc.kill()
+                run.proc.communicate()
+            if run is not None and run.tmp:
+                shutil.rmtree(run.tmp, ignore_errors=True)
 
     def sources(self) -> list[tuple[str, Source]]:
         """The generator and atomic.c as read at the start, for planning."""

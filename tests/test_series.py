@@ -212,9 +212,22 @@ def test_builtin_reader_agrees_with_get_maintainer(corpus_series, scripts612):
     for p in patches(out)[:6] + patches(out)[-2:]:
         text = p.read_text()
         ours = mt.builtin(sections, mt.patch_files(text), str(repo), text)
-        theirs = mt.run_script(str(repo), str(p))
-        assert theirs is not None
+        theirs, why = mt.run_script(str(repo), str(p))
+        assert theirs is not None, why
         assert (set(ours.to), set(ours.cc)) == (set(theirs.to), set(theirs.cc)), p.name
+        # one run with roles gives exactly what b4's two runs (--nol, --nom) give
+        b4 = [
+            subprocess.run(
+                ["perl", "scripts/get_maintainer.pl", *mt.B4_FLAGS, flag, str(p)],
+                cwd=repo,
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout.splitlines()
+            for flag in ("--nol", "--nom")
+        ]
+        to, cc = b4[0], [x for x in b4[1] if x not in b4[0]]  # reviewers are in both
+        assert [theirs.to, theirs.cc] == [to, cc], p.name
 
 
 @pytest.fixture

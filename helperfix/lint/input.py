@@ -15,6 +15,7 @@ declare(
     Type("PARSE_ERROR", ERROR, "File cannot be read as C"),
     Type("READ_ERROR", ERROR, "File cannot be read"),
     Type("PATH_ERROR", ERROR, "Path missing, outside the kernel tree or not a helper file"),
+    Type("TOO_LARGE", ERROR, "File over the size limit (--max-file-size); not read"),
     Type("INTERNAL_ERROR", ERROR, "helperfix failed on this file (please report)"),
     name="input",
 )

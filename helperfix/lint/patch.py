@@ -27,6 +27,7 @@ from ..c.scan import scan
 from ..c.source import Source
 from ..diagnostics import Diagnostic
 from ..kernel import HELPERS
+from ..signals import CHILD
 from .missing_annotation import diagnostic
 
 _PREFIX = HELPERS + "/"
@@ -156,6 +157,7 @@ def _in_tree(diffs: list[Diff], files: list[str], tree: str) -> tuple[list[Diagn
                 cwd=tmp,
                 input=d.text.encode("utf-8", "surrogateescape"),
                 capture_output=True,
+                **CHILD,
             )
             if p.returncode != 0:
                 what = f"'{d.subject}'" if d.subject else "the patch"

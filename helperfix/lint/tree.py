@@ -8,8 +8,8 @@ import os
 from dataclasses import dataclass, field, replace
 from functools import partial
 
-from .. import generator
-from ..batch import parallel, scan_paths, split
+from .. import generator, signals
+from ..batch import MAX_FILE_SIZE, parallel, scan_paths, split
 from ..c.scan import FileScan
 from ..diagnostics import Diagnostic
 from ..kernel import HELPERS_C, c_includes
@@ -28,10 +28,10 @@ class _Batch:
     helpers: FileScan | None = None
 
 
-def _check_batch(paths: list[str], root: str) -> _Batch:
+def _check_batch(paths: list[str], root: str, max_size: int) -> _Batch:
     out = _Batch()
     file_rules = rules("file")
-    for item in scan_paths(paths):
+    for item in scan_paths(paths, max_size):
         rel = os.path.relpath(item.path, root)
         if item.source is not None:
             out.lines += item.source.data.count(b"\n")
@@ -48,18 +48,25 @@ def _check_batch(paths: list[str], root: str) -> _Batch:
     return out
 
 
-def check_tree(root: str, paths: list[str], jobs: int = 1) -> tuple[list[Diagnostic], int, bool]:
+def check_tree(
+    root: str, paths: list[str], jobs: int = 1, max_size: int = MAX_FILE_SIZE
+) -> tuple[list[Diagnostic], int, bool]:
     """Findings for the helper files under ``paths``, the number of lines
     checked, and whether any input could not be read or parsed."""
     files, findings = helper_files(paths, root)
     ctx = TreeContext(root, tree=os.path.join(root, HELPERS_C) in files)
     if ctx.tree:
         ctx.atomic = generator.start(root, edit=False)  # runs in the background
-    work = partial(_check_batch, root=root)
+    work = partial(_check_batch, root=root, max_size=max_size)
     batches = split(files, jobs, _PARALLEL_MIN)
-    lines = _collect(parallel(work, batches, jobs), ctx, findings)
-    for r in rules("tree"):
-        findings.extend(r.fn(ctx))
+    try:
+        lines = _collect(parallel(work, batches, jobs), ctx, findings)
+        signals.checkpoint()
+        for r in rules("tree"):
+            findings.extend(r.fn(ctx))
+    finally:
+        if ctx.atomic is not None:
+            ctx.atomic.close()
     bad = input_types()
     bad_input = any(f.type in bad for f in findings)
     findings.sort(key=lambda f: (f.path, f.line, f.type))

@@ -18,6 +18,8 @@ import re
 import subprocess
 from dataclasses import dataclass, field
 
+from ..signals import CHILD
+
 B4_FLAGS = ["--nogit", "--nogit-fallback", "--nogit-chief-penguins", "--norolestats"]
 _CHIEF = re.compile(r"torvalds@linux-foundation\.org", re.I)
 _TYPE = re.compile(r"^([A-Z]):\s*(.*)$")
@@ -164,23 +166,41 @@ def builtin(sections: list[Section], files: list[str], root: str, patch: str = "
     return r
 
 
-def run_script(root: str, patch_file: str) -> Recipients | None:
-    """The tree's own get_maintainer.pl with b4's flags; None if it fails."""
+# "Name <addr> (role)" or "list@host (role)"; a role may hold parentheses
+# itself ("reviewer:CLANG/LLVM BUILD SUPPORT:Keyword:\b(?i:clang|llvm)\b").
+_ROLE = re.compile(r"^(.*?>|[^\s<>]+@\S+)\s+\((.*)\)$")
+
+
+def run_script(root: str, patch_file: str) -> tuple[Recipients | None, str]:
+    """The tree's own get_maintainer.pl with b4's flags, in one run: b4 runs
+    it twice (``--nol`` for To, ``--nom`` for Cc); here the roles it prints
+    tell lists (Cc) from people (To), which gives the same sets in half the
+    runs.  Returns None and the reason when it fails."""
     script = os.path.join(root, "scripts", "get_maintainer.pl")
-    r = Recipients()
-    for flag, out in (("--nol", r.to), ("--nom", r.cc)):
+    flags = [f for f in B4_FLAGS if f != "--norolestats"]
+    try:
         p = subprocess.run(
-            ["perl", script, *B4_FLAGS, flag, patch_file],
+            ["perl", script, *flags, patch_file],
             cwd=root,
             capture_output=True,
             text=True,
             errors="replace",
+            timeout=120,
+            **CHILD,
         )
-        if p.returncode != 0:
-            return None
-        out.extend(x.strip() for x in p.stdout.splitlines() if x.strip())
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return None, str(e)
+    if p.returncode != 0:
+        lines = p.stderr.strip().splitlines()
+        return None, lines[-1] if lines else f"exit status {p.returncode}"
+    r = Recipients()
+    for line in p.stdout.splitlines():
+        m = _ROLE.match(line.strip())
+        who, role = (m.group(1), m.group(2)) if m else (line.strip(), "")
+        if who:
+            (r.cc if "list" in role else r.to).append(who)
     r.cc = [x for x in r.cc if x not in r.to]
-    return r
+    return r, ""
 
 
 def patch_files(patch: str) -> list[str]:

@@ -1,0 +1,117 @@
+"""The series' commits, in upstream's order, built in a workspace.
+
+First the fallbacks go and helpers.c gets a plain definition (so every
+commit still builds), then one commit per helper file (or per MAINTAINERS
+section), then the ``__BINDGEN__`` block.  Every helper file is annotated in
+one run (one clang-format and one checkpatch process), and the commits take
+the results group by group.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from .. import engine, signals
+from ..batch import scan_paths
+from ..diagnostics import ERROR
+from ..engine import Job
+from ..kernel import HELPERS, HELPERS_C, hand_written
+from ..mode import Mode, WriteBack
+from ..tree import helper_files
+from ..ui import Progress
+from . import maintainers as mt
+from .git import SeriesError, Workspace, signoff
+from .text import BLOCK_MSG, FALLBACK_MSG, annotate_msg
+
+
+@dataclass
+class Commit:
+    subject: str
+    body: str
+    files: list[str]  # changed files, relative to the root
+
+
+def _rewrite(root: str, rewrites: set[str], files: list[str], jobs: int) -> list[str]:
+    """Run rewrites over the workspace's tree; the files they changed."""
+    job = Job(root, Mode(rewrites=frozenset(rewrites)), WriteBack.YES, jobs)
+    outcomes = engine.run(files, job)
+    signals.checkpoint()
+    errors = [d.render() for o in outcomes for d in o.diagnostics if d.level == ERROR]
+    if errors:
+        raise SeriesError("the tree cannot be migrated:\n  " + "\n  ".join(errors))
+    return sorted(os.path.relpath(o.path, root) for o in outcomes if o.changed)
+
+
+def _unannotated(root: str) -> list[str]:
+    """Helper files (relative to the root) with helpers still to annotate."""
+    files, _ = helper_files([os.path.join(root, HELPERS)], root)
+    out = []
+    for item in scan_paths(files):
+        rel = os.path.relpath(item.path, root)
+        if item.scan is None or not hand_written(rel, item.source.data):
+            continue
+        if any(not d.annotated for d in item.scan.definitions):
+            out.append(rel)
+    return out
+
+
+def _stem(rel: str) -> str:
+    return os.path.splitext(os.path.relpath(rel, HELPERS))[0]
+
+
+def _groups(root: str, files: list[str], by: str) -> list[list[str]]:
+    if by == "file":
+        return [[f] for f in files]
+    path = os.path.join(root, "MAINTAINERS")
+    sections = mt.parse(path) if os.path.isfile(path) else []
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for f in files:
+        key = tuple(s.name for s in mt.sections_for(sections, [f], root))
+        groups.setdefault(key, []).append(f)
+    return list(groups.values())
+
+
+def _subject(group: list[str]) -> str:
+    stems = ", ".join(_stem(f) for f in group)
+    subject = f"rust: {stems}: add __rust_helper to helpers"
+    if len(subject) > 75:
+        subject = f"rust: helpers: add __rust_helper to {len(group)} helper files"
+    return subject
+
+
+def build(
+    ws: Workspace, group_by: str, jobs: int, idents: tuple[str, str], progress: Progress
+) -> list[Commit]:
+    """Rewrite the workspace's tree step by step, committing each step's
+    files as they stand right after it; the commits, in order."""
+    root = ws.tree
+    all_files, _ = helper_files([os.path.join(root, HELPERS)], root)
+    made: list[Commit] = []
+
+    author, committer = idents
+
+    def commit(c: Commit) -> None:
+        signals.checkpoint()
+        message = f"{c.subject}\n\n{c.body}\n\nSigned-off-by: {signoff(committer)}\n"
+        ws.commit(c.files, message, author, committer)
+        made.append(c)
+
+    first = _rewrite(root, {"fallback", "atomic", "helpers-define"}, all_files, jobs)
+    if first:
+        commit(
+            Commit("rust: helpers: define __rust_helper once, in helpers.c", FALLBACK_MSG, first)
+        )
+    todo = _unannotated(root)
+    annotated = _rewrite(root, {"annotate"}, [os.path.join(root, f) for f in todo], jobs)
+    progress(f"series: annotated the helpers of {len(annotated)} files")
+    for group in _groups(root, annotated, group_by):
+        commit(Commit(_subject(group), annotate_msg(group), group))
+    last = _rewrite(root, {"helpers-block"}, [os.path.join(root, HELPERS_C)], jobs)
+    if last:
+        subject = "rust: helpers: make __rust_helper __always_inline outside bindgen"
+        commit(Commit(subject, BLOCK_MSG, last))
+    check = engine.run(all_files, Job(root, Mode(), WriteBack.CHECK, jobs))
+    if any(o.changed for o in check):
+        raise SeriesError("internal error: the series does not reach what helperfix annotate does")
+    return made

@@ -1,0 +1,81 @@
+"""SIGINT and SIGTERM stop a run at a safe point, never half-way.
+
+The first signal only raises a flag, shared with forked workers; work stops
+where it is safe (before the next file is written, between batches, between
+a series' stages), reports what it already did, cleans up its temporary
+files and exits 130 (SIGINT) or 143 (SIGTERM).  A second signal stops at
+once (temporary files are still removed by the ``finally`` blocks).  Child
+processes run in a session of their own, so a terminal's Ctrl-C cannot kill
+a ``git`` that holds a lock.
+"""
+
+from __future__ import annotations
+
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
+from multiprocessing.sharedctypes import RawValue
+
+_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+_flag = RawValue("i", 0)  # created before workers fork, so they share it
+
+
+class Interrupted(Exception):
+    """Raised at a safe point after SIGINT or SIGTERM."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+    @property
+    def status(self) -> int:
+        return 128 + self.signum
+
+
+def _handler(signum: int, frame: object) -> None:
+    if _flag.value:
+        raise KeyboardInterrupt  # a second signal: stop now
+    _flag.value = signum
+
+
+def install() -> None:
+    """Turn SIGINT and SIGTERM into the flag (in the main process)."""
+    _flag.value = 0
+    for s in _SIGNALS:
+        signal.signal(s, _handler)
+
+
+def pending() -> int:
+    """The signal received so far, or 0."""
+    return _flag.value
+
+
+def checkpoint() -> None:
+    """Raise Interrupted if a signal arrived: call where stopping is safe."""
+    if _flag.value:
+        raise Interrupted(_flag.value)
+
+
+@contextmanager
+def deferred() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM back while a short final step must complete
+    (creating a branch, moving patches into place)."""
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+def _worker_term(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)  # unwinds, so a temporary file is removed
+
+
+def worker_init() -> None:
+    """In a forked worker: SIGINT raises the shared flag (inherited); SIGTERM,
+    which the pool sends to stop its workers, unwinds the worker."""
+    signal.signal(signal.SIGTERM, _worker_term)
+
+
+# Every child process (git, perl, clang-format, sh) gets this: its own session.
+CHILD = {"start_new_session": True}
