@@ -11,6 +11,7 @@ a ``git`` that holds a lock.
 
 from __future__ import annotations
 
+import os
 import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,6 +19,10 @@ from multiprocessing.sharedctypes import RawValue
 
 _SIGNALS = (signal.SIGINT, signal.SIGTERM)
 _flag = RawValue("i", 0)  # created before workers fork, so they share it
+# Fault injection for the tests: "N:SIGINT" sends that signal to this process
+# at the Nth checkpoint, so every safe point can be interrupted on purpose.
+_FAULT = os.environ.get("HELPERFIX_FAULT_SIGNAL", "")
+_checkpoints = 0
 
 
 class Interrupted(Exception):
@@ -52,6 +57,12 @@ def pending() -> int:
 
 def checkpoint() -> None:
     """Raise Interrupted if a signal arrived: call where stopping is safe."""
+    global _checkpoints
+    if _FAULT:
+        _checkpoints += 1
+        n, name = _FAULT.split(":")
+        if _checkpoints == int(n):
+            os.kill(os.getpid(), getattr(signal, name))
     if _flag.value:
         raise Interrupted(_flag.value)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -125,3 +126,34 @@ def generate_atomic(root: Path) -> bytes:
         check=True,
     ).stdout
     return out + b"// " + hashlib.sha1(out).hexdigest().encode() + b"\n"
+
+
+IDENTITY = ("Test Dev", "dev@example.org")
+# get_maintainer.pl refuses to run outside something that looks like a kernel tree
+TOP_FILES = ["COPYING", "CREDITS", "Kbuild", "Makefile", "README"]
+TOP_DIRS = ["Documentation", "arch", "include", "drivers", "fs", "init", "ipc", "kernel", "lib"]
+
+
+def git(repo: Path, *args: str, check: bool = True) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=repo, capture_output=True, text=True, check=check
+    ).stdout
+
+
+def make_repo(dst: Path, tree: Path, scripts: Path | None) -> Path:
+    copy_tree(tree, dst)
+    for f in TOP_FILES:
+        (dst / f).write_text("stub\n")
+    for d in TOP_DIRS:
+        (dst / d).mkdir(exist_ok=True)
+        (dst / d / ".keep").write_text("")
+    if scripts is not None:
+        (dst / "scripts").mkdir(exist_ok=True)
+        for f in scripts.iterdir():
+            shutil.copy(f, dst / "scripts" / f.name)
+    git(dst, "init", "-q", "-b", "master")
+    git(dst, "config", "user.name", IDENTITY[0])
+    git(dst, "config", "user.email", IDENTITY[1])
+    git(dst, "add", "-A")
+    git(dst, "commit", "-qm", "base tree")
+    return dst

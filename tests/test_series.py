@@ -12,45 +12,15 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS, SAMPLES, copy_tree, require, run
+from conftest import CORPUS, IDENTITY, SAMPLES, git, make_repo, require, run
 from kernel612 import extract
 
 from helperfix.series import maintainers as mt
-
-IDENTITY = ("Test Dev", "dev@example.org")
-# get_maintainer.pl refuses to run outside something that looks like a kernel tree
-TOP_FILES = ["COPYING", "CREDITS", "Kbuild", "Makefile", "README"]
-TOP_DIRS = ["Documentation", "arch", "include", "drivers", "fs", "init", "ipc", "kernel", "lib"]
-
-
-def git(repo: Path, *args: str, check: bool = True) -> str:
-    return subprocess.run(
-        ["git", *args], cwd=repo, capture_output=True, text=True, check=check
-    ).stdout
 
 
 @pytest.fixture(scope="session")
 def scripts612(tmp_path_factory):
     return extract(tmp_path_factory.mktemp("k612"))
-
-
-def make_repo(dst: Path, tree: Path, scripts: Path | None) -> Path:
-    copy_tree(tree, dst)
-    for f in TOP_FILES:
-        (dst / f).write_text("stub\n")
-    for d in TOP_DIRS:
-        (dst / d).mkdir(exist_ok=True)
-        (dst / d / ".keep").write_text("")
-    if scripts is not None:
-        (dst / "scripts").mkdir(exist_ok=True)
-        for f in scripts.iterdir():
-            shutil.copy(f, dst / "scripts" / f.name)
-    git(dst, "init", "-q", "-b", "master")
-    git(dst, "config", "user.name", IDENTITY[0])
-    git(dst, "config", "user.email", IDENTITY[1])
-    git(dst, "add", "-A")
-    git(dst, "commit", "-qm", "base tree")
-    return dst
 
 
 def series(repo: Path, *args: str):

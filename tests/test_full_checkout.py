@@ -1,0 +1,72 @@
+"""A full git checkout of Debian's linux-source-6.12 (86,000 files), as
+users work: scope, a series built without touching the checkout."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import linux_checkout
+import pytest
+from conftest import ROOT, git, run
+
+
+@pytest.fixture(scope="module")
+def kernel() -> Path:
+    path = linux_checkout.checkout()
+    if path is None:
+        pytest.skip("linux-source-6.12 is not installed (apt-get install linux-source-6.12)")
+    return Path(path)
+
+
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["annotate", "kernel/sched/core.c"], b"kernel/sched/core.c: error: not a Rust helper file"),
+        (
+            ["annotate", "Documentation/scheduler/sched-pelt.c"],
+            b"sched-pelt.c: error: not a Rust helper file (helpers live in rust/helpers/)",
+        ),
+        (["check", "Documentation"], b"Documentation: error: not a Rust helper folder"),
+        (["list", "kernel"], b"kernel: error: not a Rust helper folder"),
+        (
+            ["annotate", "rust/helpers/mutex.c", "mm/slab.h"],
+            b"mm/slab.h: error: not a Rust helper file",
+        ),
+    ],
+)
+def test_only_helper_files_are_in_scope(kernel, args, message):
+    r = run(*args, cwd=kernel)
+    assert r.returncode == 2 and message in r.stderr, r.stderr
+    assert b"Traceback" not in r.stderr
+    assert git(kernel, "status", "--porcelain") == ""  # nothing written, not even mutex.c
+
+
+def test_the_kernel_root_means_its_helpers(kernel):
+    r = run("annotate", "--diff", ".", cwd=kernel)
+    assert r.returncode == 0, r.stderr
+    touched = {ln[6:] for ln in r.stdout.decode().splitlines() if ln.startswith("+++ b/")}
+    assert touched and all(t.startswith("rust/helpers/") for t in touched)
+    assert b"19 files, 31 helpers" in r.stderr
+    assert git(kernel, "status", "--porcelain") == ""
+
+
+def test_series_on_the_full_checkout(kernel, tmp_path):
+    before = git(kernel, "rev-parse", "HEAD"), git(kernel, "worktree", "list")
+    index = (kernel / ".git/index").read_bytes()
+    r = subprocess.run(
+        [sys.executable, "-m", "helperfix", "series", "-o", str(tmp_path / "out")],
+        cwd=kernel,
+        capture_output=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "TMPDIR": str(tmp_path)},
+    )
+    assert r.returncode == 0, r.stderr
+    assert (git(kernel, "rev-parse", "HEAD"), git(kernel, "worktree", "list")) == before
+    assert (kernel / ".git/index").read_bytes() == index
+    assert git(kernel, "status", "--porcelain") == ""
+    log = git(kernel, "log", "--format=%s", "master..rust-helper-annotations").splitlines()
+    assert len(log) == 19 and log[-1] == "rust: helpers: define __rust_helper once, in helpers.c"
+    assert len(list((tmp_path / "out").iterdir())) == 20
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no temporary file left
