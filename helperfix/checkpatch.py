@@ -22,13 +22,19 @@ _FINDING = re.compile(rb"^[^:]+:(\d+): (?:ERROR|WARNING):")
 _HEADER = b"// SPDX-License-Identifier: GPL-2.0\n\n"
 
 
-def available(root: str) -> bool:
-    return os.path.isfile(os.path.join(root, SCRIPT)) and shutil.which("perl") is not None
+def unavailable(root: str) -> str:
+    """Why the tree's checkpatch.pl cannot be asked ("" when it can)."""
+    if not os.path.isfile(os.path.join(root, SCRIPT)):
+        return f"no {SCRIPT} in the tree"
+    if shutil.which("perl") is None:
+        return "perl is not installed"
+    return ""
 
 
-def flagged(root: str, probes: list[bytes]) -> set[int]:
+def flagged(root: str, probes: list[bytes]) -> tuple[set[int], str]:
     """Indices of the probes (each a declaration's new lines, followed here
-    by an empty body) on whose own lines checkpatch reports an error or warning."""
+    by an empty body) on whose own lines checkpatch reports an error or
+    warning, and why checkpatch failed ("" when it ran)."""
     body = [_HEADER]
     owner: dict[int, int] = {}
     line = 3
@@ -51,11 +57,16 @@ def flagged(root: str, probes: list[bytes]) -> set[int]:
     cmd = ["perl", SCRIPT, "--no-tree", "-q", "--terse", "--no-summary", "--showfile", "-"]
     try:
         p = subprocess.run(cmd, cwd=root, input=patch, capture_output=True, timeout=120, **CHILD)
-    except (OSError, subprocess.TimeoutExpired):
-        return set()
+    except subprocess.TimeoutExpired:
+        return set(), "it ran for more than 120 s"
+    except OSError as e:
+        return set(), str(e)
+    if p.returncode not in (0, 1) or (p.returncode and not p.stdout.strip()):
+        lines = p.stderr.decode("utf-8", "replace").strip().splitlines()
+        return set(), f"it failed: {lines[0] if lines else f'exit status {p.returncode}'}"
     hits = set()
     for out in p.stdout.splitlines():
         m = _FINDING.match(out)
         if m and int(m.group(1)) in owner:
             hits.add(owner[int(m.group(1))])
-    return hits
+    return hits, ""

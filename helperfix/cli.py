@@ -14,7 +14,7 @@ import sys
 
 from . import __version__, signals
 from .batch import MAX_FILE_SIZE
-from .diagnostics import ERROR, WARNING, emit
+from .diagnostics import ERROR, WARNING, emit, unique
 from .format import FormatError
 from .kernel import HELPERS
 from .mode import Mode, WriteBack
@@ -177,6 +177,7 @@ def cmd_annotate(args: argparse.Namespace) -> int:
     out.flush()
     for o in outcomes:
         diags.extend(o.diagnostics)
+    diags = unique(diags)
     emit(diags)
     if signals.pending():
         return _interrupted(written, progress)
@@ -259,23 +260,26 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.list_types:
         sys.stdout.write(list_types())
         return EXIT_OK
+    note = ""
     if args.patch is not None:
         from .lint.patch import PatchError, check_patch
 
         if args.paths or args.root:
             raise TreeError("--patch takes no PATH or --root (use --tree DIR)")
+        name = "<stdin>" if args.patch == "-" else args.patch
         try:
-            data = sys.stdin.buffer.read() if args.patch == "-" else open(args.patch, "rb").read()
+            with sys.stdin.buffer if args.patch == "-" else open(args.patch, "rb") as fh:
+                data = fh.read()
         except OSError as e:
             raise TreeError(f"{args.patch}: {e.strerror}") from e
         try:
-            findings, lines, bad = check_patch(data, args.tree)
+            result = check_patch(data, os.path.basename(name), args.tree)
         except PatchError as e:
-            name = "<stdin>" if args.patch == "-" else args.patch
-            print(
-                f"{name}:{e.line}: error: {e}" if e.line else f"{name}: error: {e}", file=sys.stderr
-            )
+            print(f"{name}: error: {e}", file=sys.stderr)
             return EXIT_ERROR
+        findings, lines, bad = result.findings, result.lines, result.bad
+        if result.mails > 1 or result.skipped:
+            note = f"; {result.mails} mails, {result.skipped} without a diff (skipped)"
     else:
         if args.tree:
             raise TreeError("--tree goes with --patch")
@@ -283,7 +287,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
         root, paths = _resolve(args)
         findings, lines, bad = check_tree(root, paths, max(1, args.jobs), args.max_file_size)
-    sys.stdout.write(render(args.format, findings, lines))
+    sys.stdout.write(render(args.format, findings, lines, note))
     if bad:
         return EXIT_ERROR
     return EXIT_FOUND if any(f.level in (ERROR, WARNING) for f in findings) else EXIT_OK

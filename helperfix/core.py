@@ -17,7 +17,7 @@ from . import format as fmt
 from .c.lex import COMMENT, tokenize, tokenize_many
 from .c.scan import FileScan, scan
 from .c.source import Source
-from .diagnostics import ERROR, Diagnostic, parse_error
+from .diagnostics import ERROR, WARNING, Diagnostic, parse_error
 from .mode import Mode
 from .rewrite import Context, Edit, Rewrite, apply, registry
 
@@ -75,14 +75,22 @@ def plan_tree_file(src: Source, ctx: Context, rewrites: list[Rewrite]) -> Plan:
     return plan
 
 
-def settle(plans: list[Plan], style: str, jobs: int) -> None:
+def fallback(message: str) -> Diagnostic:
+    """A tool failed and a fallback was used: said once per run (the CLI
+    drops repeats), never silently."""
+    return Diagnostic("helperfix", 0, message, WARNING, "FALLBACK")
+
+
+def settle(plans: list[Plan], style: str, jobs: int) -> list[Diagnostic]:
     """Replace each formattable edit's text with clang-format's layout when the
-    result keeps the same tokens; otherwise keep the plain insertion."""
+    result keeps the same tokens; otherwise keep the plain insertion (and
+    say so)."""
     todo = [e for p in plans for e in p.edits if e.chunk is not None]
     if not todo:
-        return
+        return []
     outputs = fmt.format_chunks([e.chunk for e in todo], style, jobs)
-    done = [(e, out) for e, out in zip(todo, outputs) if out is not None]
+    failed = [out for out in outputs if isinstance(out, str)]
+    done = [(e, out) for e, out in zip(todo, outputs) if isinstance(out, bytes)]
     joined = b"".join(out for _, out in done)
     tokens, _ = tokenize(joined) if joined else ([], [])
     code = [t for t in tokens if t.kind != COMMENT]
@@ -97,17 +105,39 @@ def settle(plans: list[Plan], style: str, jobs: int) -> None:
         if tuple(joined[t.start : t.end] for t in mine[:n]) == e.expect:
             e.text = e.lead + joined[base : mine[n - 1].end].replace(b"\n", e.newline)
         base = limit
+    if not failed:
+        return []
+    return [
+        fallback(
+            f"clang-format could not re-wrap a declaration ({failed[0]}): such declarations "
+            "keep the annotation inserted as is, without re-wrapping"
+        )
+    ]
 
 
-def quiet(plans: list[Plan], root: str) -> None:
+def quiet(plans: list[Plan], root: str) -> list[Diagnostic]:
     """Annotations whose re-emitted lines the tree's checkpatch would flag go
-    on a line of their own, leaving the declaration untouched."""
+    on a line of their own, leaving the declaration untouched; when
+    checkpatch cannot be asked, say so."""
     todo = [(p, i) for p in plans for i, e in enumerate(p.edits) if e.alt is not None]
     if not todo:
-        return
-    for k in checkpatch.flagged(root, [p.edits[i].lines() for p, i in todo]):
+        return []
+    why = checkpatch.unavailable(root)
+    hits: set[int] = set()
+    if not why:
+        hits, why = checkpatch.flagged(root, [p.edits[i].lines() for p, i in todo])
+    if why:
+        return [
+            fallback(
+                f"checkpatch.pl not consulted ({why}): annotations stay on their declaration "
+                "line even where checkpatch would flag the re-emitted line (--no-checkpatch "
+                "turns this check off)"
+            )
+        ]
+    for k in hits:
         plan, i = todo[k]
         plan.edits[i] = plan.edits[i].alt
+    return []
 
 
 def prove(plans: list[Plan], olds: list[bytes]) -> list[bytes | None]:
@@ -143,6 +173,6 @@ def annotate_source(
     plan = plan_file(fs, Context(path), selected(mode, tree=False))
     if not plan.edits or any(d.level == ERROR for d in plan.diagnostics):
         return data, plan.diagnostics
-    settle([plan], fmt.style_file(None, style), 1)
+    plan.diagnostics.extend(settle([plan], fmt.style_file(None, style), 1))
     new = prove([plan], [data])[0]
     return (data if new is None else new), plan.diagnostics

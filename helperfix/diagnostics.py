@@ -47,6 +47,12 @@ def display(path: str) -> str:
     return path if rel.startswith("..") else rel
 
 
+def unique(diags: list[Diagnostic]) -> list[Diagnostic]:
+    """Without repeats: a fallback's warning comes once per run, however many
+    batches or workers met it."""
+    return list(dict.fromkeys(diags))
+
+
 def emit(diags: list[Diagnostic]) -> None:
-    for d in diags:
+    for d in unique(diags):
         print(d.render(), file=sys.stderr)

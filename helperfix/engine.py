@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 
-from . import checkpatch, core, generator, signals
+from . import core, generator, signals
 from . import format as fmt
 from .batch import MAX_FILE_SIZE, Scanned, cannot_read, parallel, scan_paths, split
 from .c.source import Source
@@ -141,11 +141,15 @@ def _mark_no_newline(diff: bytes) -> bytes:
 
 
 def complete(plans: list[Plan], job: Job) -> list[Outcome]:
-    """Re-wrap, quiet and finish planned files (one clang-format run)."""
-    core.settle(plans, job.style, job.jobs)
-    if job.mode.checkpatch and checkpatch.available(job.root):
-        core.quiet(plans, job.root)
-    return finish(plans, job)
+    """Re-wrap, quiet and finish planned files (one clang-format run); a
+    fallback's warning goes with the batch's first outcome."""
+    notes = core.settle(plans, job.style, job.jobs)
+    if job.mode.checkpatch:
+        notes += core.quiet(plans, job.root)
+    outcomes = finish(plans, job)
+    if notes and outcomes:
+        outcomes[0].diagnostics.extend(notes)
+    return outcomes
 
 
 def _process(paths: list[str], job: Job) -> list[Outcome]:

@@ -24,7 +24,11 @@ _DATA = os.path.join(os.path.dirname(__file__), "data", "kernel.clang-format")
 
 
 class FormatError(Exception):
-    pass
+    """clang-format cannot be used at all: the run stops (exit 2)."""
+
+
+class _Rejected(Exception):
+    """clang-format refused one batch: its declarations are tried alone."""
 
 
 @dataclass
@@ -82,11 +86,11 @@ def _run(chunks: list[Chunk], style: str) -> list[bytes]:
         raise FormatError(f"cannot run clang-format: {e}") from e
     if proc.returncode != 0:
         msg = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise FormatError("clang-format failed: " + (msg[0] if msg else f"exit {proc.returncode}"))
+        raise _Rejected(msg[0] if msg else f"exit status {proc.returncode}")
     parts = _MARK_RE.split(proc.stdout)
     out = [b""] * len(chunks)
     if len(parts) != 2 * len(chunks) + 1:
-        raise FormatError("clang-format output lost a chunk marker")
+        raise _Rejected("its output lost a chunk marker")
     for k in range(1, len(parts), 2):
         out[int(parts[k])] = parts[k + 1]
     return out
@@ -100,21 +104,22 @@ def _valid(chunk: Chunk) -> bool:
         return False  # clang-format reads UTF-8 only
 
 
-def _run_or_split(chunks: list[Chunk], style: str) -> list[bytes | None]:
+def _run_or_split(chunks: list[Chunk], style: str) -> list[bytes | str]:
     """Format a batch; if clang-format rejects it, format each chunk alone so
-    one odd declaration costs only its own re-wrap (None: keep it as is)."""
+    one odd declaration costs only its own re-wrap (a str: why not)."""
     try:
         return list(_run(chunks, style))
-    except FormatError:
+    except _Rejected as e:
         if len(chunks) == 1:
-            return [None]
+            return [str(e)]
         return [r for c in chunks for r in _run_or_split([c], style)]
 
 
-def format_chunks(chunks: list[Chunk], style: str, jobs: int) -> list[bytes | None]:
+def format_chunks(chunks: list[Chunk], style: str, jobs: int) -> list[bytes | str]:
     """Format every chunk with the style file ``style``; the result for chunk
-    i is at index i, None where clang-format could not be used (the caller
-    keeps the plain insertion)."""
+    i is at index i: the bytes, or a str saying why clang-format could not
+    re-wrap it (the caller keeps the plain insertion and says so).  Raises
+    FormatError when clang-format cannot run at all."""
     if not chunks:
         return []
     executable()  # fail early and clearly when clang-format is missing
@@ -128,7 +133,7 @@ def format_chunks(chunks: list[Chunk], style: str, jobs: int) -> list[bytes | No
 
         with ThreadPoolExecutor(max_workers=jobs) as pool:
             results = list(pool.map(lambda b: _run_or_split(b, style), batches))
-    out: list[bytes | None] = [None] * len(chunks)
+    out: list[bytes | str] = ["the declaration is not UTF-8"] * len(chunks)
     for i, r in zip(valid, (r for batch in results for r in batch)):
         out[i] = r
     return out

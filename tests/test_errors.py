@@ -72,3 +72,26 @@ def test_write_keeps_permissions(tmp_path):
     os.chmod(root / "rust/helpers/a.c", 0o640)
     assert run("annotate", str(root / "rust/helpers")).returncode == 0
     assert os.stat(root / "rust/helpers/a.c").st_mode & 0o777 == 0o640
+
+
+def test_failing_checkpatch_is_said_once_with_its_reason(tmp_path):
+    files = {f"rust/helpers/{n}.c": f"void {n}(void)\n{{\n}}\n" for n in "abc"}
+    files["scripts/checkpatch.pl"] = "this is not perl;;;{\n"
+    root = make_tree(tmp_path, files)
+    r = run("annotate", str(root / "rust/helpers"))
+    err = r.stderr.decode()
+    assert r.returncode == 0, err
+    assert err.count("checkpatch.pl not consulted (it failed: ") == 1, err
+    assert "0 errors, 1 warnings" in err
+
+
+def test_declaration_clang_format_cannot_take_is_said(tmp_path):
+    from helperfix import annotate_source
+
+    data = (
+        b"void rust_helper_x(int a /* caf\xe9 */, int b, int c, int d, int e, int f, int g)\n{\n}\n"
+    )
+    new, diags = annotate_source(data, "rust/helpers/x.c")
+    assert new == b"__rust_helper " + data  # plain insertion, not re-wrapped
+    assert [(d.type, d.level) for d in diags] == [("FALLBACK", "WARNING")]
+    assert "not UTF-8" in diags[0].message

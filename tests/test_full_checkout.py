@@ -24,7 +24,10 @@ def kernel() -> Path:
 @pytest.mark.parametrize(
     "args,message",
     [
-        (["annotate", "kernel/sched/core.c"], b"kernel/sched/core.c: error: not a Rust helper file"),
+        (
+            ["annotate", "kernel/sched/core.c"],
+            b"kernel/sched/core.c: error: not a Rust helper file",
+        ),
         (
             ["annotate", "Documentation/scheduler/sched-pelt.c"],
             b"sched-pelt.c: error: not a Rust helper file (helpers live in rust/helpers/)",

@@ -10,7 +10,7 @@ import pytest
 from conftest import make_tree, run
 
 BASE = {
-    "rust/helpers/helpers.c": '// SPDX-License-Identifier: GPL-2.0\n\n#include "a.c"\n',
+    "rust/helpers/helpers.c": '// SPDX-License-Identifier: GPL-2.0\n\n#define __rust_helper\n\n#include "a.c"\n',
     "rust/helpers/a.c": "// SPDX-License-Identifier: GPL-2.0\n\n__rust_helper void a(void)\n{\n}\n",
     "drivers/x.c": "int x;\n",
 }
@@ -64,9 +64,9 @@ def test_unannotated_addition(repo):
     commit(repo, "rust/helpers/a.c", ADDED, "rust: a: add rust_helper_b")
     rc, out, _ = check(git(repo, "format-patch", "-1", "--stdout"))
     assert rc == 1
-    assert (
-        out[0]
-        == "rust/helpers/a.c:7: WARNING:MISSING_RUST_HELPER: helper 'rust_helper_b' added without __rust_helper"
+    assert out[0] == (
+        "rust/helpers/a.c:7: WARNING:MISSING_RUST_HELPER: helper 'rust_helper_b' added without "
+        "__rust_helper (from '[PATCH] rust: a: add rust_helper_b')"
     )
 
 
@@ -80,7 +80,9 @@ def test_changed_declaration_counts(repo):
     text = BASE["rust/helpers/a.c"].replace("__rust_helper void a(void)", "void a(int changed)")
     commit(repo, "rust/helpers/a.c", text, "rust: a: change a")
     rc, out, _ = check(git(repo, "format-patch", "-1", "--stdout"))
-    assert rc == 1 and out[0].startswith("rust/helpers/a.c:3: WARNING:MISSING_RUST_HELPER")
+    assert rc == 1 and out[0].startswith(
+        "rust/helpers/a.c:3: WARNING:REMOVED_RUST_HELPER: patch removes __rust_helper from helper 'a'"
+    )
 
 
 def test_series_mbox(repo):
@@ -136,8 +138,10 @@ def test_with_tree_applies_to_a_copy(repo, tmp_path):
     rc, out, _ = check(mbox, "--tree", str(repo))
     assert rc == 1
     assert out[:-1] == [
-        "rust/helpers/a.c:7: WARNING:MISSING_RUST_HELPER: helper 'rust_helper_b' is not marked __rust_helper",
-        "rust/helpers/c.c: WARNING:HELPER_NOT_INCLUDED: never #included from helpers.c, so never compiled",
+        "rust/helpers/a.c:7: WARNING:MISSING_RUST_HELPER: helper 'rust_helper_b' is not marked "
+        "__rust_helper (from '[PATCH 1/2] rust: a: add rust_helper_b')",
+        "rust/helpers/c.c: WARNING:HELPER_NOT_INCLUDED: never #included from helpers.c, so never "
+        "compiled (from '[PATCH 2/2] rust: c: new file')",
     ]
     assert (repo / "rust/helpers/a.c").read_text() == before and not (
         repo / "rust/helpers/c.c"

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from ..c.scan import FileScan
 from ..c.source import Source
-from ..diagnostics import Diagnostic
+from ..diagnostics import ERROR, Diagnostic
 from ..generator import AtomicPair
 
 
@@ -108,7 +108,7 @@ def types() -> dict[str, Type]:
 
 def input_types() -> set[str]:
     """Types that mean an input could not be read: a gate never passes them."""
-    return {t.name for r in rules("input") for t in r.types}
+    return {t.name for r in rules("input") for t in r.types if t.level == ERROR}
 
 
 def column(src: Source, offset: int) -> int:

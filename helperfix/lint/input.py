@@ -7,7 +7,7 @@ lint gate never passes a tree it could not read (exit status 2).
 
 from __future__ import annotations
 
-from ..diagnostics import ERROR
+from ..diagnostics import ERROR, WARNING
 from . import Type, declare
 
 declare(
@@ -17,5 +17,6 @@ declare(
     Type("PATH_ERROR", ERROR, "Path missing, outside the kernel tree or not a helper file"),
     Type("TOO_LARGE", ERROR, "File over the size limit (--max-file-size); not read"),
     Type("INTERNAL_ERROR", ERROR, "helperfix failed on this file (please report)"),
+    Type("FALLBACK", WARNING, "A tool helperfix uses was missing or failed; a fallback was used"),
     name="input",
 )

@@ -14,11 +14,15 @@ _SARIF_LEVEL = {ERROR: "error", WARNING: "warning", CHECK: "note"}
 _GITHUB_LEVEL = {ERROR: "error", WARNING: "warning", CHECK: "notice"}
 
 
-def text(findings: list[Diagnostic], lines: int) -> str:
-    out = [f"{f.where}: {f.level}:{f.type}: {f.message}" for f in findings]
+def _from(f: Diagnostic) -> str:
+    return f" (from '{f.origin}')" if f.origin else ""
+
+
+def text(findings: list[Diagnostic], lines: int, note: str = "") -> str:
+    out = [f"{f.where}: {f.level}:{f.type}: {f.message}{_from(f)}" for f in findings]
     errors = sum(f.level == ERROR for f in findings)
     warnings = sum(f.level == WARNING for f in findings)
-    out.append(f"total: {errors} errors, {warnings} warnings, {lines} lines checked")
+    out.append(f"total: {errors} errors, {warnings} warnings, {lines} lines checked{note}")
     return "\n".join(out) + "\n"
 
 
@@ -32,6 +36,7 @@ def as_json(findings: list[Diagnostic]) -> str:
             "type": f.type,
             "helper": f.helper,
             "message": f.message,
+            "origin": f.origin or None,
         }
         for f in findings
     ]
@@ -48,7 +53,7 @@ def _result(f: Diagnostic) -> dict:
     return {
         "ruleId": f.type,
         "level": _SARIF_LEVEL[f.level],
-        "message": {"text": f.message},
+        "message": {"text": f.message + _from(f)},
         "locations": [{"physicalLocation": location}],
     }
 
@@ -92,18 +97,19 @@ def github(findings: Iterable[Diagnostic]) -> str:
         if f.column:
             props.append(f"col={f.column}")
         props.append(f"title={_escape(f.type, True)}")
-        lines.append(f"::{_GITHUB_LEVEL[f.level]} {','.join(props)}::{_escape(f.message)}")
+        message = _escape(f.message + _from(f))
+        lines.append(f"::{_GITHUB_LEVEL[f.level]} {','.join(props)}::{message}")
     return "".join(line + "\n" for line in lines)
 
 
-def render(fmt: str, findings: list[Diagnostic], lines: int) -> str:
+def render(fmt: str, findings: list[Diagnostic], lines: int, note: str = "") -> str:
     if fmt == "json":
         return as_json(findings)
     if fmt == "sarif":
         return sarif(findings)
     if fmt == "github":
         return github(findings)
-    return text(findings, lines)
+    return text(findings, lines, note)
 
 
 def list_types() -> str:

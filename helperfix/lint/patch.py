@@ -1,90 +1,72 @@
 """``helperfix check --patch``: the lint gate for patches on the list.
 
-Accepts a ``git format-patch`` mail, an mbox holding a whole series (as
-``b4 am`` writes it) or a plain unified diff.  Mail handling (mbox splitting,
-quoted-printable and base64 bodies) is Python's ``mailbox``/``email``; diff
-parsing is ``unidiff``.  Without a tree, each hunk's new side is scanned as a
-fragment; with ``--tree`` the patch is applied with ``git apply`` to a copy of
-the tree's helpers and the result is checked in context.
+Without a tree each hunk is read as a fragment, both sides: a helper whose
+declaration the patch adds or changes without ``__rust_helper`` is
+MISSING_RUST_HELPER, or REMOVED_RUST_HELPER when the old side had it; an
+annotation added or removed where the hunk does not show the declaration
+(``-U0``, ``-U1``) is a CHECK asking for ``--tree``; a changed line the C
+lexer cannot read is an error naming the patch and the hunk.  With
+``--tree`` the patches are applied in order (``git apply``) to a copy of the
+tree's helpers, the result is checked in context, and each finding is
+credited to the patch that last changed its line.
 """
 
 from __future__ import annotations
 
-import difflib
-import email
-import email.policy
-import mailbox
 import os
 import re
 import shutil
 import subprocess
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import unidiff
 
-from ..c.scan import scan
+from ..batch import scan_paths
+from ..c.scan import FileScan, scan
 from ..c.source import Source
-from ..diagnostics import Diagnostic
-from ..kernel import HELPERS
+from ..diagnostics import CHECK, WARNING, Diagnostic
+from ..kernel import ATOMIC_DIR, HELPERS, defines, fallback_directives
 from ..signals import CHILD
-from .missing_annotation import diagnostic
+from . import Type, declare
+from .mail import Mail, read_mails
+from .missing_annotation import MISSING, diagnostic
+from .origins import Origins
+
+REMOVED = Type("REMOVED_RUST_HELPER", WARNING, "Patch removes __rust_helper from a helper")
+HIDDEN = Type(
+    "PATCH_CONTEXT", CHECK, "Annotation changed where the hunk does not show the declaration"
+)
+PENDING = Type(
+    "RUST_HELPER_PENDING",
+    CHECK,
+    "Helper without __rust_helper in a tree that does not define the macro yet",
+)
+declare("patch", REMOVED, HIDDEN, PENDING, name="patch")
 
 _PREFIX = HELPERS + "/"
-_HEADER = re.compile(rb"^[A-Za-z][A-Za-z0-9-]*: ")
 _LABEL = re.compile(r"^[A-Za-z_]\w*:\s*$")
+_TOKEN = re.compile(r"\b__rust_helper\b")
 
 
 class PatchError(Exception):
-    def __init__(self, message: str, line: int = 0) -> None:
-        super().__init__(message)
-        self.line = line
+    pass
 
 
 @dataclass
-class Diff:
-    subject: str
-    text: str  # the unified diff, bytes decoded with surrogateescape
+class Result:
+    findings: list[Diagnostic]
+    lines: int  # lines added to helper files
+    bad: bool  # some input could not be read
+    mails: int  # mails (or diffs) read
+    skipped: int  # mails without a diff: cover letters, replies
 
 
-def _decode(b: bytes) -> str:
-    return b.decode("utf-8", "surrogateescape")
-
-
-def _body(msg: email.message.Message) -> bytes:
-    """The decoded text of a mail (every text part, transfer encoding undone)."""
-    parts = msg.walk() if msg.is_multipart() else [msg]
-    out = []
-    for part in parts:
-        if part.get_content_maintype() == "text":
-            payload = part.get_payload(decode=True)
-            if payload:
-                out.append(payload)
-    return b"\n".join(out)
-
-
-def split(data: bytes) -> list[Diff]:
-    """The diffs in ``data``: one per mail of an mbox, or the data itself."""
-    if data.startswith(b"From "):
-        with tempfile.NamedTemporaryFile(suffix=".mbox") as fh:
-            fh.write(data)
-            fh.flush()
-            box = mailbox.mbox(fh.name, create=False)
-            mails = [box.get_message(key) for key in box.keys()]
-            box.close()
-    elif _HEADER.match(data) and b"\n\n" in data.replace(b"\r\n", b"\n"):
-        mails = [email.message_from_bytes(data, policy=email.policy.compat32)]
-    else:
-        return [Diff("", _decode(data))]
-    return [Diff(str(m.get("Subject", "")), _decode(_body(m))) for m in mails]
-
-
-def _parse(diff: Diff) -> unidiff.PatchSet:
+def _parse(mail: Mail) -> unidiff.PatchSet:
     try:
-        return unidiff.PatchSet(diff.text)
+        return unidiff.PatchSet(mail.text)
     except unidiff.UnidiffParseError as e:
-        where = f" in '{diff.subject}'" if diff.subject else ""
-        raise PatchError(f"malformed patch{where}: {e}") from e
+        raise PatchError(f"malformed patch '{mail.origin}': {e}") from e
 
 
 def _target(pf: unidiff.PatchedFile) -> str | None:
@@ -94,23 +76,22 @@ def _target(pf: unidiff.PatchedFile) -> str | None:
     return path[2:] if path.startswith("b/") else path
 
 
-def _helper_files(patches: list[unidiff.PatchSet]) -> list[tuple[unidiff.PatchedFile, str]]:
+def _helper_files(mail: Mail, ps: unidiff.PatchSet) -> list[tuple[unidiff.PatchedFile, str]]:
     out = []
-    for ps in patches:
-        for pf in ps:
-            path = _target(pf)
-            if path is None or not path.startswith(_PREFIX):
-                continue  # deleted, or outside rust/helpers/: ignored
-            if pf.is_binary_file:
-                raise PatchError(f"binary patch for {path}: cannot check it")
-            out.append((pf, path))
+    for pf in ps:
+        path = _target(pf)
+        if path is None or not path.startswith(_PREFIX):
+            continue  # deleted, or outside rust/helpers/: ignored
+        if pf.is_binary_file:
+            raise PatchError(f"'{mail.origin}': binary patch for {path}: cannot check it")
+        out.append((pf, path))
     return out
 
 
-def _resync(lines: list[tuple[int, str]], at_top: bool) -> int:
+def _resync(lines: list[tuple[int, str, bool]], at_top: bool) -> int:
     """Index of the first line of a hunk that surely sits at file scope: a
     column-0 line after a blank line, a closing brace or a comment's end."""
-    for i, (_, text) in enumerate(lines):
+    for i, (_, text, _) in enumerate(lines):
         if not text[:1] or not (text[0].isalpha() or text[0] in "_#") or _LABEL.match(text):
             continue
         prev = lines[i - 1][1].rstrip() if i else ""
@@ -119,96 +100,163 @@ def _resync(lines: list[tuple[int, str]], at_top: bool) -> int:
     return len(lines)
 
 
-def _fragment_findings(pf: unidiff.PatchedFile, path: str) -> list[Diagnostic]:
-    findings = []
-    for hunk in pf:
-        lines = [(ln.target_line_no, ln.value) for ln in hunk if not ln.is_removed]
-        added = {ln.target_line_no for ln in hunk if ln.is_added}
-        start = _resync(lines, hunk.target_start <= 1)
-        lines = lines[start:]
-        if not lines or not added:
-            continue
-        first = lines[0][0]
-        text = "".join(v if v.endswith("\n") else v + "\n" for _, v in lines)
-        src = Source(path, text.encode("utf-8", "surrogateescape"))
+@dataclass
+class _Side:
+    fs: FileScan
+    first: int  # file line of the fragment's first line
+    spans: list[tuple[int, int]]  # file lines of each definition, anchor to '{'
+
+
+def _fragment(lines: list[tuple[int, str, bool]], at_top: bool, where: str) -> _Side | None:
+    """Scan one side of a hunk (``lines``: file line, text, changed?).  A
+    fragment cut inside a comment or string in *context* lines is shortened;
+    one that cannot be read in a *changed* line is an error."""
+    lines = lines[_resync(lines, at_top) :]
+    while lines:
+        text = "".join(v if v.endswith("\n") else v + "\n" for _, v, _ in lines)
+        src = Source(where, text.encode("utf-8", "surrogateescape"))
         fs = scan(src, lenient=True)
-        if fs.error:  # a fragment the lexer cannot read (cut inside a comment)
-            continue
-        for d in fs.definitions:
-            span = range(src.line_of(d.anchor) + first - 1, src.line_of(d.lbrace) + first)
-            if d.annotated or not added.intersection(span):
+        if fs.error is None:
+            first = lines[0][0]
+            spans = [
+                (src.line_of(d.anchor) + first - 1, src.line_of(d.lbrace) + first - 1)
+                for d in fs.definitions
+            ]
+            return _Side(fs, first, spans)
+        bad = min(fs.error.line, len(lines)) - 1
+        if any(changed for _, _, changed in lines[bad:]):
+            raise PatchError(f"{where}, line {lines[bad][0]}: cannot be read as C: {fs.error}")
+        lines = lines[:bad]  # the hunk ends inside a comment or string: cut it there
+    return None
+
+
+def _hunk(mail: Mail, path: str, hunk: unidiff.Hunk) -> list[Diagnostic]:
+    where = f"'{mail.origin}': {path}: hunk @@ -{hunk.source_start} +{hunk.target_start} @@"
+    new = [(ln.target_line_no, ln.value, ln.is_added) for ln in hunk if not ln.is_removed]
+    old = [(ln.source_line_no, ln.value, ln.is_removed) for ln in hunk if not ln.is_added]
+    new_side = _fragment(new, hunk.target_start <= 1, where)
+    old_side = _fragment(old, hunk.source_start <= 1, where)
+    was_annotated = {d.name for d in old_side.fs.definitions if d.annotated} if old_side else set()
+    added = {n for n, _, changed in new if changed}
+    findings = []
+    if new_side:
+        for d, (lo, hi) in zip(new_side.fs.definitions, new_side.spans):
+            if d.annotated or not added.intersection(range(lo, hi + 1)):
                 continue
-            findings.append(diagnostic(path, src, d, first - 1, added=True))
+            f = diagnostic(path, new_side.fs.source, d, new_side.first - 1, added=True)
+            if d.name in was_annotated:
+                msg = f"patch removes __rust_helper from helper '{d.name}'"
+                f = replace(f, type=REMOVED.name, level=REMOVED.level, message=msg)
+            findings.append(replace(f, origin=mail.origin))
+    for side, lines, verb in ((new_side, new, "added"), (old_side, old, "removed")):
+        spans = side.spans if side else []
+        for n, text, changed in lines:
+            if not changed or not _TOKEN.search(text) or text.lstrip().startswith("#"):
+                continue
+            if any(lo <= n <= hi for lo, hi in spans):
+                continue
+            line = n if verb == "added" else hunk.target_start
+            msg = f"__rust_helper {verb} where the hunk does not show the declaration; use --tree"
+            findings.append(
+                Diagnostic(path, line, msg, HIDDEN.level, HIDDEN.name, origin=mail.origin)
+            )
     return findings
 
 
-def _in_tree(diffs: list[Diff], files: list[str], tree: str) -> tuple[list[Diagnostic], int, bool]:
+def _apply(tmp: str, tree: str, mail: Mail, ps: unidiff.PatchSet) -> None:
+    cmd = ["git", "apply", f"--include={_PREFIX}*", f"--include={ATOMIC_DIR}/*"]
+    if any(all(not ln.is_context for ln in h) for pf in ps for h in pf):
+        cmd.append("--unidiff-zero")  # a -U0 diff: hunks without context
+    p = subprocess.run(
+        [*cmd, "-"],
+        cwd=tmp,
+        input=mail.text.encode("utf-8", "surrogateescape"),
+        capture_output=True,
+        **CHILD,
+    )
+    if p.returncode != 0:
+        msg = p.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise PatchError(f"'{mail.origin}' does not apply to {tree}: {msg[0] if msg else ''}")
+
+
+def _annotated(root: str, files: list[str]) -> dict[str, set[str]]:
+    """Per file (relative), the helpers annotated in ``root``."""
+    out: dict[str, set[str]] = {}
+    paths = [os.path.join(root, f) for f in files if os.path.isfile(os.path.join(root, f))]
+    for item in scan_paths(paths):
+        rel = os.path.relpath(item.path, root)
+        out[rel] = {d.name for d in item.scan.definitions if d.annotated} if item.scan else set()
+    return out
+
+
+def _defines_macro(root: str) -> bool:
+    """Whether the tree defines __rust_helper anywhere (helpers.c, or a
+    fallback in a helper file): if not, annotations come with the migration."""
+    helpers = os.path.join(root, HELPERS)
+    paths = [os.path.join(d, f) for d, _, fs in os.walk(helpers) for f in fs if f.endswith(".c")]
+    return any(
+        item.scan and (defines(item.scan) or fallback_directives(item.scan))
+        for item in scan_paths(paths)
+    )
+
+
+def _in_tree(patches: list[tuple[Mail, unidiff.PatchSet]], tree: str) -> tuple[list, int, bool]:
     from .tree import check_tree
 
     if not os.path.isdir(os.path.join(tree, HELPERS)):
         raise PatchError(f"{tree}: no rust/helpers/ in this tree")
+    origins = Origins()
     with tempfile.TemporaryDirectory(prefix="helperfix-patch-") as tmp:
-        for sub in (HELPERS, os.path.join("scripts", "atomic")):
+        for sub in (HELPERS, ATOMIC_DIR):
             if os.path.isdir(os.path.join(tree, sub)):
                 shutil.copytree(os.path.join(tree, sub), os.path.join(tmp, sub), symlinks=True)
-        for d in diffs:
-            p = subprocess.run(
-                ["git", "apply", "--include=" + _PREFIX + "*", "-"],
-                cwd=tmp,
-                input=d.text.encode("utf-8", "surrogateescape"),
-                capture_output=True,
-                **CHILD,
-            )
-            if p.returncode != 0:
-                what = f"'{d.subject}'" if d.subject else "the patch"
-                msg = p.stderr.decode("utf-8", "replace").strip().splitlines()
-                raise PatchError(f"{what} does not apply to {tree}: {msg[0] if msg else ''}")
+        for mail, ps in patches:
+            touched = [path for _, path in _helper_files(mail, ps)]
+            before = {f: origins.read(tmp, f) for f in touched}
+            _apply(tmp, tree, mail, ps)
+            for f in touched:
+                origins.update(f, before[f], origins.read(tmp, f), mail.origin)
         findings, lines, bad = check_tree(tmp, [os.path.join(tmp, HELPERS)])
-        added = {f: _added_lines(os.path.join(tree, f), os.path.join(tmp, f)) for f in files}
-    kept = [
-        f
-        for f in findings
-        if f.path in added
-        and (
-            f.type != "MISSING_RUST_HELPER" or added[f.path] & set(range(f.span[0], f.span[1] + 1))
-        )
-    ]
+        pending = not _defines_macro(tmp)
+    was_annotated = _annotated(tree, origins.files())
+    kept = []
+    for f in findings:
+        if f.path not in origins.files():
+            continue
+        origin = origins.of(f.path, f.span if f.type == MISSING.name else (f.line, f.line))
+        if f.type == MISSING.name:
+            if origin is None:
+                continue  # not a declaration the series added or changed
+            if f.helper in was_annotated.get(f.path, set()):
+                msg = f"patch removes __rust_helper from helper '{f.helper}'"
+                f = replace(f, type=REMOVED.name, level=REMOVED.level, message=msg)
+            elif pending:
+                msg = (
+                    f"helper '{f.helper}' has no __rust_helper; this tree does not define "
+                    "the macro yet, so annotations come with the migration"
+                )
+                f = replace(f, type=PENDING.name, level=PENDING.level, message=msg)
+        kept.append(replace(f, origin=origin or origins.last(f.path)))
     return kept, lines, bad
 
 
-def _added_lines(old: str, new: str) -> set[int]:
-    """Lines of ``new`` that the patch series added or changed."""
-    try:
-        with open(old, "rb") as fh:
-            a = fh.read().splitlines()
-    except OSError:
-        a = []
-    try:
-        with open(new, "rb") as fh:
-            b = fh.read().splitlines()
-    except OSError:
-        return set()
-    out: set[int] = set()
-    for tag, _, _, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
-        if tag in ("replace", "insert"):
-            out.update(range(j1 + 1, j2 + 1))
-    return out
-
-
-def check_patch(data: bytes, tree: str | None = None) -> tuple[list[Diagnostic], int, bool]:
+def check_patch(data: bytes, name: str, tree: str | None = None) -> Result:
     """Findings for the helpers a patch (mail, mbox or diff) adds or changes."""
-    diffs = split(data)
-    patches = [_parse(d) for d in diffs]
-    if not any(len(ps) for ps in patches):
+    mails = read_mails(data, name)
+    with_diff = [(m, _parse(m)) for m in mails if m.has_diff]
+    if not any(len(ps) for _, ps in with_diff):
         raise PatchError("no diff found")
-    files = _helper_files(patches)
+    skipped = len(mails) - len(with_diff)
     if tree is not None:
-        return _in_tree(diffs, sorted({p for _, p in files}), tree)
+        findings, lines, bad = _in_tree(with_diff, tree)
+        return Result(findings, lines, bad, len(mails), skipped)
     findings: list[Diagnostic] = []
     lines = 0
-    for pf, path in files:
-        if path.endswith(".c"):
-            findings.extend(_fragment_findings(pf, path))
-        lines += pf.added
+    for mail, ps in with_diff:
+        for pf, path in _helper_files(mail, ps):
+            if path.endswith(".c"):
+                for hunk in pf:
+                    findings.extend(_hunk(mail, path, hunk))
+            lines += pf.added
     findings.sort(key=lambda f: (f.path, f.line))
-    return findings, lines, False
+    return Result(findings, lines, False, len(mails), skipped)

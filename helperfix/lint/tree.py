@@ -11,10 +11,10 @@ from functools import partial
 from .. import generator, signals
 from ..batch import MAX_FILE_SIZE, parallel, scan_paths, split
 from ..c.scan import FileScan
-from ..diagnostics import Diagnostic
+from ..diagnostics import ERROR, Diagnostic
 from ..kernel import HELPERS_C, c_includes
 from ..tree import helper_files
-from . import FileContext, TreeContext, input_types, rules
+from . import FileContext, Rule, TreeContext, input_types, rules
 
 _PARALLEL_MIN = 400  # files; below this one process is faster
 
@@ -26,6 +26,16 @@ class _Batch:
     files: list[str] = field(default_factory=list)
     includes: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
     helpers: FileScan | None = None
+
+
+def _guarded(rule: Rule, rel: str, *args: object) -> list[Diagnostic]:
+    """A rule's findings; a rule that fails costs its own findings, reported
+    as INTERNAL_ERROR (the gate then exits 2), never the run."""
+    try:
+        return list(rule.fn(*args))
+    except Exception as e:
+        msg = f"internal error in rule {rule.name}: {type(e).__name__}: {e} (please report)"
+        return [Diagnostic(rel, 0, msg, ERROR, "INTERNAL_ERROR")]
 
 
 def _check_batch(paths: list[str], root: str, max_size: int) -> _Batch:
@@ -42,7 +52,7 @@ def _check_batch(paths: list[str], root: str, max_size: int) -> _Batch:
         out.includes[rel] = c_includes(item.scan)
         ctx = FileContext(rel)
         for r in file_rules:
-            out.findings.extend(r.fn(item.scan, ctx))
+            out.findings.extend(_guarded(r, rel, item.scan, ctx))
         if rel == HELPERS_C:
             out.helpers = item.scan
     return out
@@ -63,7 +73,7 @@ def check_tree(
         lines = _collect(parallel(work, batches, jobs), ctx, findings)
         signals.checkpoint()
         for r in rules("tree"):
-            findings.extend(r.fn(ctx))
+            findings.extend(_guarded(r, HELPERS_C, ctx))
     finally:
         if ctx.atomic is not None:
             ctx.atomic.close()
