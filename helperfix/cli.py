@@ -16,7 +16,7 @@ from . import __version__, signals
 from .batch import MAX_FILE_SIZE
 from .diagnostics import ERROR, WARNING, emit, unique
 from .format import FormatError
-from .kernel import HELPERS
+from .kernel import HELPERS, HELPERS_C, helpers_block_for
 from .mode import Mode, WriteBack
 from .tree import ScopeError, TreeError, find_root, helper_files
 from .ui import Progress
@@ -48,6 +48,17 @@ def _common(p: argparse.ArgumentParser) -> None:
         "(default: 1M; upstream's largest is about 20k)",
     )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress or summary on stderr")
+
+
+def _block_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--helpers-block",
+        choices=("auto", "block", "plain"),
+        default="auto",
+        help="what helpers.c defines: the __BINDGEN__ block (__always_inline outside "
+        "bindgen), or a plain empty #define for trees without helper inlining; auto "
+        "(default) asks the tree's Kconfig for RUST_INLINE_HELPERS",
+    )
 
 
 def _size(value: str) -> int:
@@ -105,6 +116,7 @@ def _parser() -> argparse.ArgumentParser:
         help="comma-separated rewrites to run: " + ", ".join(_rewrite_names()),
     )
 
+    _block_option(a)
     c = sub.add_parser("check", help="lint gate: report what is not migrated (tree or patch)")
     _common(c)
     c.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text")
@@ -114,6 +126,7 @@ def _parser() -> argparse.ArgumentParser:
         "--list-types", action="store_true", help="list every finding type with its level; exit"
     )
 
+    _block_option(c)
     se = sub.add_parser("series", help="the migration as a mailing-list patch series (git tree)")
     se.add_argument("--base", default="HEAD", help="commit to build the series on (default: HEAD)")
     se.add_argument(
@@ -134,6 +147,7 @@ def _parser() -> argparse.ArgumentParser:
     se.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
     se.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
 
+    _block_option(se)
     ls = sub.add_parser("list", help="inventory of helper definitions")
     _common(ls)
     ls.add_argument("--json", action="store_true", help="JSON instead of text")
@@ -158,7 +172,8 @@ def cmd_annotate(args: argparse.Namespace) -> int:
 
     root, paths = _resolve(args)
     rewrites = args.only or Mode().rewrites
-    mode = Mode(rewrites=rewrites, style=args.style, checkpatch=not args.no_checkpatch)
+    block, why = helpers_block_for(root, args.helpers_block)
+    mode = Mode(rewrites, args.style, not args.no_checkpatch, block)
     write_back = WriteBack.from_flags(args.check, args.diff)
     job = engine.Job(root, mode, write_back, max(1, args.jobs), args.max_file_size)
     _check_style(args.style)
@@ -186,6 +201,9 @@ def cmd_annotate(args: argparse.Namespace) -> int:
     helpers = sum(o.definitions for o in outcomes)
     todo = sum(o.definitions - o.annotated for o in outcomes)
     verb = "rewrote" if write_back.writes else "would rewrite"
+    if os.path.join(root, HELPERS_C) in files and "helpers-block" in rewrites:
+        what = "the __BINDGEN__ block" if block == "block" else "a plain #define __rust_helper"
+        progress(f"helpers.c: {what} ({why})")
     progress(
         f"{len(files)} files, {helpers} helpers, {todo} unannotated; {verb} {changed} files; "
         f"{errors} errors, {len(diags) - errors} warnings"
@@ -286,7 +304,10 @@ def cmd_check(args: argparse.Namespace) -> int:
         from .lint.tree import check_tree
 
         root, paths = _resolve(args)
-        findings, lines, bad = check_tree(root, paths, max(1, args.jobs), args.max_file_size)
+        block, _ = helpers_block_for(root, args.helpers_block)
+        findings, lines, bad = check_tree(
+            root, paths, max(1, args.jobs), args.max_file_size, helpers_block=block
+        )
     sys.stdout.write(render(args.format, findings, lines, note))
     if bad:
         return EXIT_ERROR
@@ -305,6 +326,7 @@ def cmd_series(args: argparse.Namespace) -> int:
         dry_run=args.dry_run,
         jobs=max(1, args.jobs),
         quiet=args.quiet,
+        helpers_block=args.helpers_block,
     )
     try:
         return run(os.getcwd(), opts)

@@ -158,19 +158,20 @@ def prove(plans: list[Plan], olds: list[bytes]) -> list[bytes | None]:
 
 
 def annotate_source(
-    data: bytes, path: str, *, style: str | None = None
+    data: bytes, path: str, *, style: str | None = None, helpers_block: str = "block"
 ) -> tuple[bytes, list[Diagnostic]]:
     """The migration of one helper file held in memory.
 
     ``path`` is the file's place in a kernel tree (``rust/helpers/x.c``;
-    ``rust/helpers/helpers.c`` also gets the ``__BINDGEN__`` block).
+    ``rust/helpers/helpers.c`` also gets the ``__BINDGEN__`` block, or with
+    ``helpers_block="plain"`` a plain define, for trees without inlining).
     ``style`` is a ``.clang-format`` file (default: helperfix's kernel
     style).  Returns the new bytes (``data`` itself when nothing changes)
     and the diagnostics; a file with errors comes back unchanged.  The
     generated atomic.c is left alone: it needs its tree's generator."""
-    mode = Mode(style=style)
+    mode = Mode(style=style, helpers_block=helpers_block)
     fs = scan(Source(path, data))
-    plan = plan_file(fs, Context(path), selected(mode, tree=False))
+    plan = plan_file(fs, Context(path, helpers_block=helpers_block), selected(mode, tree=False))
     if not plan.edits or any(d.level == ERROR for d in plan.diagnostics):
         return data, plan.diagnostics
     plan.diagnostics.extend(settle([plan], fmt.style_file(None, style), 1))

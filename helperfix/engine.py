@@ -58,7 +58,9 @@ class Outcome:
 def _plan(item: Scanned, job: Job) -> Plan:
     if item.scan is None:  # could not be read
         return Plan(item.path, display(item.path), diagnostics=[item.error])
-    ctx = Context(os.path.relpath(item.path, job.root), job.root)
+    ctx = Context(
+        os.path.relpath(item.path, job.root), job.root, helpers_block=job.mode.helpers_block
+    )
     return core.plan_file(item.scan, ctx, core.selected(job.mode, tree=False))
 
 

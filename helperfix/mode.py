@@ -22,6 +22,7 @@ class Mode:
     rewrites: frozenset[str] = field(default_factory=_default_rewrites)
     style: str | None = None  # .clang-format to use; None: the tree's, else helperfix's
     checkpatch: bool = True  # consult the tree's checkpatch.pl (see checkpatch.py)
+    helpers_block: str = "block"  # helpers.c: the __BINDGEN__ block, or a "plain" define
 
 
 class WriteBack(Enum):

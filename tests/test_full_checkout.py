@@ -3,6 +3,7 @@ users work: scope, a series built without touching the checkout."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -70,6 +71,29 @@ def test_series_on_the_full_checkout(kernel, tmp_path):
     assert (kernel / ".git/index").read_bytes() == index
     assert git(kernel, "status", "--porcelain") == ""
     log = git(kernel, "log", "--format=%s", "master..rust-helper-annotations").splitlines()
-    assert len(log) == 19 and log[-1] == "rust: helpers: define __rust_helper once, in helpers.c"
-    assert len(list((tmp_path / "out").iterdir())) == 20
+    # 6.12 has no RUST_INLINE_HELPERS: a plain define, no __BINDGEN__ block commit
+    assert len(log) == 18 and log[-1] == "rust: helpers: define __rust_helper in helpers.c"
+    assert (
+        b"helpers.c gets a plain define (the tree's Kconfig has no RUST_INLINE_HELPERS" in r.stderr
+    )
+    helpers_c = git(kernel, "show", "rust-helper-annotations:rust/helpers/helpers.c")
+    assert "\n#define __rust_helper\n" in helpers_c and "__BINDGEN__" not in helpers_c
+    bodies = git(kernel, "log", "--format=%B", "master..rust-helper-annotations")
+    for absent in ("gen-rust-atomic-helpers", "atomic.c", "no longer costs", "__always_inline"):
+        assert absent not in bodies, absent  # 6.12 has none of these
+    assert len(list((tmp_path / "out").iterdir())) == 19
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no temporary file left
+
+
+def test_helpers_block_follows_the_trees_kconfig(kernel):
+    r = run("annotate", "--diff", ".", cwd=kernel)
+    assert r.returncode == 0, r.stderr
+    assert b"+#define __rust_helper\n" in r.stdout and b"__BINDGEN__" not in r.stdout
+    assert b"helpers.c: a plain #define __rust_helper (the tree's Kconfig has no" in r.stderr
+    forced = run("annotate", "--diff", "--helpers-block", "block", ".", cwd=kernel)
+    assert b"+#ifdef __BINDGEN__\n" in forced.stdout
+    assert b"helpers.c: the __BINDGEN__ block (--helpers-block block)" in forced.stderr
+    # check expects what annotate makes: a plain define is enough in 6.12
+    r = run("check", "--format", "json", ".", cwd=kernel)
+    missing = [row for row in json.loads(r.stdout) if row["type"] == "MISSING_BINDGEN_BLOCK"]
+    assert missing and "plain empty definition" in missing[0]["message"]

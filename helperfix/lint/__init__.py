@@ -45,6 +45,7 @@ class TreeContext:
     helpers: FileScan | None = None  # rust/helpers/helpers.c
     includes: dict[str, list[tuple[int, str]]] = field(default_factory=dict)  # '#include "x.c"'s
     atomic: AtomicPair | None = None  # the generator run, started early
+    helpers_block: str = "block"  # what helpers.c should define: the block, or "plain"
 
     def abspath(self, rel: str) -> str:
         return os.path.join(self.root, rel)

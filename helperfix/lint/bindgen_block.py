@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..diagnostics import ERROR, WARNING, Diagnostic
-from ..kernel import HELPERS_C, bindgen_blocks
+from ..kernel import ANNOTATION, HELPERS_C, bindgen_blocks, defines, guarded
 from . import TreeContext, Type, rule
 
 MISSING = Type("MISSING_BINDGEN_BLOCK", ERROR, "helpers.c lacks the __BINDGEN__ block")
@@ -21,7 +21,14 @@ def check_tree(ctx: TreeContext) -> Iterable[Diagnostic]:
     if fs is None:
         return
     groups = bindgen_blocks(fs)
-    if not groups:
+    plain = [d for d in defines(fs) if d.rest(fs.source) == ANNOTATION and not guarded(fs, d.line)]
+    if not groups and ctx.helpers_block == "plain" and not plain:
+        msg = (
+            "no '#define __rust_helper' (this tree does not inline helpers: a plain empty "
+            "definition; run helperfix annotate)"
+        )
+        yield Diagnostic(HELPERS_C, 0, msg, MISSING.level, MISSING.name)
+    elif not groups and ctx.helpers_block == "block":
         msg = "no '#ifdef __BINDGEN__' block defining __rust_helper (run helperfix annotate)"
         yield Diagnostic(HELPERS_C, 0, msg, MISSING.level, MISSING.name)
     for g in groups[1:]:

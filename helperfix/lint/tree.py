@@ -59,12 +59,16 @@ def _check_batch(paths: list[str], root: str, max_size: int) -> _Batch:
 
 
 def check_tree(
-    root: str, paths: list[str], jobs: int = 1, max_size: int = MAX_FILE_SIZE
+    root: str,
+    paths: list[str],
+    jobs: int = 1,
+    max_size: int = MAX_FILE_SIZE,
+    helpers_block: str = "block",
 ) -> tuple[list[Diagnostic], int, bool]:
     """Findings for the helper files under ``paths``, the number of lines
     checked, and whether any input could not be read or parsed."""
     files, findings = helper_files(paths, root)
-    ctx = TreeContext(root, tree=os.path.join(root, HELPERS_C) in files)
+    ctx = TreeContext(root, os.path.join(root, HELPERS_C) in files, helpers_block=helpers_block)
     if ctx.tree:
         ctx.atomic = generator.start(root, edit=False)  # runs in the background
     work = partial(_check_batch, root=root, max_size=max_size)

@@ -72,6 +72,7 @@ class Context:
     rel: str  # the file's path relative to the kernel root
     root: str | None = None  # None: an in-memory source (``annotate_source``)
     atomic: AtomicPair | None = None  # the generator runs (the atomic pair only)
+    helpers_block: str = "block"  # what helpers.c gets: the block, or a "plain" define
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
     def shown(self, rel: str | None = None) -> str:

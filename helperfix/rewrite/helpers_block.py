@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from ..c.scan import FileScan
 from ..c.source import Source
-from ..kernel import ANNOTATION, HELPERS_C, bindgen_blocks, defines, guarded, is_c_include
+from ..kernel import ANNOTATION, bindgen_blocks, block_anchor, defines, guarded
 from . import Context, Edit, rewrite
+from .helpers_define import edits as plain_define
+from .helpers_define import is_helpers_c
 
 INCLUDE = b"#include <linux/compiler_types.h>"
 BLOCK = INCLUDE + b"""
@@ -27,17 +29,6 @@ BLOCK = INCLUDE + b"""
 """
 
 
-def anchor(fs: FileScan) -> int:
-    """Offset where the block goes: the first ``#include "*.c"``, else the
-    first directive or code after the header comment, else the end."""
-    src = fs.source
-    for d in fs.directives:
-        if is_c_include(d, src):
-            return d.start
-    firsts = [d.start for d in fs.directives] + [t.start for t in fs.layout.live]
-    return min(firsts) if firsts else len(src.data)
-
-
 def _blank(src: Source, n: int) -> bool:
     return 1 <= n < src.nlines and not src.data[src.line_start(n) : src.line_end(n)].strip()
 
@@ -49,10 +40,6 @@ def _remove_line(src: Source, line: int) -> Edit:
     if _blank(src, line - 1) and _blank(src, line + 1):
         end = src.line_start(line + 2) if line + 1 < src.nlines else len(src.data)
     return Edit(start, end, b"", migrate=True)
-
-
-def is_helpers_c(rel: str, data: bytes) -> bool:
-    return rel == HELPERS_C
 
 
 @rewrite(
@@ -69,6 +56,8 @@ def edits(fs: FileScan, ctx: Context) -> list[Edit]:
         ctx.report(blocks[1].opener.line, msg, "DUPLICATE_BINDGEN_BLOCK")
     if blocks:
         return []
+    if ctx.helpers_block == "plain":  # no helper inlining in this tree: a plain define
+        return plain_define(fs, ctx)
     out: list[Edit] = []
     for d in defines(fs):  # a plain define is replaced by the block
         if d.rest(src) == ANNOTATION and not guarded(fs, d.line):
@@ -78,7 +67,7 @@ def edits(fs: FileScan, ctx: Context) -> list[Edit]:
         d.name == "include" and d.rest(src) == b"<linux/compiler_types.h>" for d in fs.directives
     )
     text = BLOCK if not has_include else BLOCK[len(INCLUDE) + 2 :]
-    at = anchor(fs)
+    at = block_anchor(fs)
     if at == len(src.data) and src.data and not src.data.endswith(b"\n"):
         text = b"\n" + text
     text = (text + b"\n").replace(b"\n", nl) if at < len(src.data) else text.replace(b"\n", nl)

@@ -7,11 +7,14 @@ the macro so that every commit still builds.  Not run by default.
 from __future__ import annotations
 
 from ..c.scan import FileScan
-from ..kernel import defines
+from ..kernel import HELPERS_C, block_anchor, defines
 from . import Context, Edit, rewrite
-from .helpers_block import anchor, is_helpers_c
 
 PLAIN = b"#define __rust_helper\n"
+
+
+def is_helpers_c(rel: str, data: bytes) -> bool:
+    return rel == HELPERS_C
 
 
 @rewrite(
@@ -24,5 +27,5 @@ PLAIN = b"#define __rust_helper\n"
 def edits(fs: FileScan, ctx: Context) -> list[Edit]:
     if defines(fs):
         return []
-    at = anchor(fs)
+    at = block_anchor(fs)
     return [Edit(at, at, (PLAIN + b"\n").replace(b"\n", fs.source.newline()), migrate=True)]

@@ -17,10 +17,11 @@ import subprocess
 import sys
 from dataclasses import dataclass
 
-from .. import signals
-from ..kernel import ATOMIC_DIR, HELPERS
+from .. import __version__, signals
+from ..kernel import ATOMIC_DIR, HELPERS, helpers_block_for, inlines_helpers
 from ..ui import Progress
 from . import maintainers as mt
+from . import text as prose
 from .build import build
 from .git import SeriesError, Workspace, identity, text
 from .mail import add_recipients, fill_cover, recipients
@@ -38,6 +39,9 @@ NEEDED = [
     "scripts/checkpatch.pl",
     "scripts/spelling.txt",
     "scripts/const_structs.checkpatch",
+    "lib/Kconfig.debug",  # RUST_INLINE_HELPERS: does the tree inline helpers?
+    "init/Kconfig",
+    "Kconfig",
 ]
 # Paths whose uncommitted changes the series would silently leave out.
 _WATCHED = [HELPERS, ATOMIC_DIR, ".clang-format"]
@@ -53,6 +57,7 @@ class Options:
     dry_run: bool = False
     jobs: int = 1
     quiet: bool = False
+    helpers_block: str = "auto"
 
 
 def _ok(root: str, *args: str) -> bool:
@@ -122,7 +127,12 @@ def run(cwd: str, opts: Options, out=None, err=None) -> int:
     with Workspace(root, base) as ws:
         n = ws.extract(NEEDED)
         progress(f"series: read {n} files at {base[:12]} ({', '.join(NEEDED[:2])}, ...)")
-        commits = build(ws, opts.group_by, opts.jobs, idents, progress)
+        block, why = helpers_block_for(ws.tree, opts.helpers_block)
+        inlining = inlines_helpers(ws.tree)
+        what = "the __BINDGEN__ block" if block == "block" else "a plain define"
+        progress(f"series: helpers.c gets {what} ({why})")
+        built = build(ws, opts.group_by, opts.jobs, idents, (block, inlining), progress)
+        commits = built.commits
         if not commits:
             progress.quiet = False
             progress("nothing to do: the tree is already migrated")
@@ -133,7 +143,8 @@ def run(cwd: str, opts: Options, out=None, err=None) -> int:
         args += [f"-v{opts.version}"] if opts.version else []
         files = ws.format_patch([*args, f"{base}..{tip}"])
         cover, patches = files[0], files[1:]
-        fill_cover(cover, len(patches), branch)
+        blurb = prose.cover(len(patches), built.helpers, built.files, block, why, __version__)
+        fill_cover(cover, blurb, branch)
         union = mt.Recipients()
         for p, r in zip(patches, recipients(root, patches, opts.jobs, progress)):
             add_recipients(p, r)

@@ -21,8 +21,9 @@ from ..mode import Mode, WriteBack
 from ..tree import helper_files
 from ..ui import Progress
 from . import maintainers as mt
+from . import text
 from .git import SeriesError, Workspace, signoff
-from .text import BLOCK_MSG, FALLBACK_MSG, annotate_msg
+from .notes import describe
 
 
 @dataclass
@@ -32,9 +33,11 @@ class Commit:
     files: list[str]  # changed files, relative to the root
 
 
-def _rewrite(root: str, rewrites: set[str], files: list[str], jobs: int) -> list[str]:
+def _rewrite(
+    root: str, rewrites: set[str], files: list[str], jobs: int, block: str = "block"
+) -> list[str]:
     """Run rewrites over the workspace's tree; the files they changed."""
-    job = Job(root, Mode(rewrites=frozenset(rewrites)), WriteBack.YES, jobs)
+    job = Job(root, Mode(frozenset(rewrites), helpers_block=block), WriteBack.YES, jobs)
     outcomes = engine.run(files, job)
     signals.checkpoint()
     errors = [d.render() for o in outcomes for d in o.diagnostics if d.level == ERROR]
@@ -80,15 +83,33 @@ def _subject(group: list[str]) -> str:
     return subject
 
 
+@dataclass
+class Built:
+    commits: list[Commit]
+    helpers: int  # helpers annotated by the series
+    files: int  # helper files annotated
+
+
+def _read(root: str, rel: str) -> bytes:
+    with open(os.path.join(root, rel), "rb") as fh:
+        return fh.read()
+
+
 def build(
-    ws: Workspace, group_by: str, jobs: int, idents: tuple[str, str], progress: Progress
-) -> list[Commit]:
+    ws: Workspace,
+    group_by: str,
+    jobs: int,
+    idents: tuple[str, str],
+    policy: tuple[str, bool | None],
+    progress: Progress,
+) -> Built:
     """Rewrite the workspace's tree step by step, committing each step's
-    files as they stand right after it; the commits, in order."""
+    files as they stand right after it.  ``policy``: what helpers.c gets
+    ("block" or "plain") and whether the tree inlines helpers."""
     root = ws.tree
+    block, inlining = policy
     all_files, _ = helper_files([os.path.join(root, HELPERS)], root)
     made: list[Commit] = []
-
     author, committer = idents
 
     def commit(c: Commit) -> None:
@@ -97,21 +118,21 @@ def build(
         ws.commit(c.files, message, author, committer)
         made.append(c)
 
-    first = _rewrite(root, {"fallback", "atomic", "helpers-define"}, all_files, jobs)
-    if first:
-        commit(
-            Commit("rust: helpers: define __rust_helper once, in helpers.c", FALLBACK_MSG, first)
-        )
+    changed = _rewrite(root, {"fallback", "atomic", "helpers-define"}, all_files, jobs)
+    if changed:
+        commit(Commit(*text.first(changed), changed))
     todo = _unannotated(root)
+    old = {f: _read(root, f) for f in todo}
     annotated = _rewrite(root, {"annotate"}, [os.path.join(root, f) for f in todo], jobs)
+    notes = {f: describe(old[f], _read(root, f), f) for f in annotated}
     progress(f"series: annotated the helpers of {len(annotated)} files")
     for group in _groups(root, annotated, group_by):
-        commit(Commit(_subject(group), annotate_msg(group), group))
-    last = _rewrite(root, {"helpers-block"}, [os.path.join(root, HELPERS_C)], jobs)
+        commit(Commit(_subject(group), text.annotate(group, notes, inlining), group))
+    last = _rewrite(root, {"helpers-block"}, [os.path.join(root, HELPERS_C)], jobs, block)
     if last:
         subject = "rust: helpers: make __rust_helper __always_inline outside bindgen"
-        commit(Commit(subject, BLOCK_MSG, last))
-    check = engine.run(all_files, Job(root, Mode(), WriteBack.CHECK, jobs))
+        commit(Commit(subject, text.block(inlining), last))
+    check = engine.run(all_files, Job(root, Mode(helpers_block=block), WriteBack.CHECK, jobs))
     if any(o.changed for o in check):
         raise SeriesError("internal error: the series does not reach what helperfix annotate does")
-    return made
+    return Built(made, sum(len(n.helpers) for n in notes.values()), len(annotated))

@@ -11,19 +11,19 @@ import shutil
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
-from .. import __version__, signals
+from .. import signals
 from . import maintainers as mt
-from .text import COVER_BLURB, wrap
+
+SUBJECT = "rust: add __rust_helper to helpers"
 
 
-def fill_cover(path: str, n: int, slug: str, change_id: str | None = None) -> str:
+def fill_cover(path: str, blurb: str, slug: str, change_id: str | None = None) -> str:
     """Subject, blurb and b4's ``change-id:`` in git's cover template; returns
     the change-id used."""
     with open(path, encoding="utf-8") as fh:
         text = fh.read()
-    text = text.replace("*** SUBJECT HERE ***", "rust: add __rust_helper to helpers")
-    paragraphs = COVER_BLURB.format(n=n, version=__version__).split("\n\n")
-    text = text.replace("*** BLURB HERE ***", "\n\n".join(wrap(p) for p in paragraphs))
+    text = text.replace("*** SUBJECT HERE ***", SUBJECT)
+    text = text.replace("*** BLURB HERE ***", blurb)
     if change_id is None:
         today = datetime.date.today().strftime("%Y%m%d")
         change_id = f"{today}-{slug}-{secrets.token_hex(6)}"
