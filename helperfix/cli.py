@@ -146,6 +146,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     se.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
     se.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
+    se.add_argument(
+        "--b4", action="store_true", help="make the branch b4-prep-managed (then: b4 send)"
+    )
+    se.add_argument("--subject-prefix", help="as git format-patch (default: PATCH)")
+    se.add_argument("--rfc", action="store_true", help="mark the series [RFC PATCH]")
+    se.add_argument("--in-reply-to", metavar="MSGID", help="thread the cover under this mail")
+    se.add_argument("--to", action="append", default=[], help="add a To: to every mail")
+    se.add_argument("--cc", action="append", default=[], help="add a Cc: to every mail")
 
     _block_option(se)
     ls = sub.add_parser("list", help="inventory of helper definitions")
@@ -327,6 +335,12 @@ def cmd_series(args: argparse.Namespace) -> int:
         jobs=max(1, args.jobs),
         quiet=args.quiet,
         helpers_block=args.helpers_block,
+        b4=args.b4,
+        subject_prefix=args.subject_prefix,
+        rfc=args.rfc,
+        in_reply_to=args.in_reply_to,
+        to=tuple(args.to),
+        cc=tuple(args.cc),
     )
     try:
         return run(os.getcwd(), opts)

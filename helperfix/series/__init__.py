@@ -12,6 +12,7 @@ the repository exactly as it was.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -20,11 +21,13 @@ from dataclasses import dataclass
 from .. import __version__, signals
 from ..kernel import ATOMIC_DIR, HELPERS, helpers_block_for, inlines_helpers
 from ..ui import Progress
+from . import b4, reroll
 from . import maintainers as mt
 from . import text as prose
 from .build import build
 from .git import SeriesError, Workspace, identity, text
-from .mail import add_recipients, fill_cover, recipients
+from .mail import SUBJECT, add_recipients, fill_cover, recipients
+from .reroll import Stored
 
 __all__ = ["Options", "SeriesError", "run"]
 
@@ -58,6 +61,12 @@ class Options:
     jobs: int = 1
     quiet: bool = False
     helpers_block: str = "auto"
+    b4: bool = False  # make the branch b4-prep-managed
+    subject_prefix: str | None = None
+    rfc: bool = False
+    in_reply_to: str | None = None
+    to: tuple[str, ...] = ()
+    cc: tuple[str, ...] = ()
 
 
 def _ok(root: str, *args: str) -> bool:
@@ -119,58 +128,147 @@ def _place(files: list[str], outdir: str) -> list[str]:
     return placed
 
 
+def _previous(root: str, branch: str, version: int | None, progress: Progress) -> Stored | None:
+    """Version N-1's stored data, for ``-v N``."""
+    if not version or version < 2:
+        return None
+    stem = re.sub(r"-v\d+$", "", branch)
+    prev = reroll.load(root, reroll.branch_name(stem, version - 1))
+    if prev is None:
+        progress.quiet = False
+        progress(
+            f"warning: no v{version - 1} branch ({reroll.branch_name(stem, version - 1)}) made "
+            "by helperfix series: this version gets a new change-id and no 'Changes' section"
+        )
+    return prev
+
+
+def _cover_text(built, block: str, why: str, n: int, opts: Options, changes: list[str]) -> str:
+    blurb = prose.cover(n, built.helpers, built.files, block, why, __version__)
+    if changes:
+        bullets = [
+            f"- {c}" if c.startswith("Link to") else prose.wrap(f"- {c}").replace("\n", "\n  ")
+            for c in changes
+        ]
+        blurb += f"\n\nChanges in v{opts.version}:\n" + "\n".join(bullets)
+    return blurb
+
+
+def _mail_args(opts: Options, base: str) -> list[str]:
+    args = ["--cover-letter", "--thread", f"--base={base}"]
+    args += [f"-v{opts.version}"] if opts.version else []
+    args += [f"--subject-prefix={opts.subject_prefix}"] if opts.subject_prefix else []
+    args += ["--rfc"] if opts.rfc else []
+    args += [f"--in-reply-to={opts.in_reply_to}"] if opts.in_reply_to else []
+    return args
+
+
 def run(cwd: str, opts: Options, out=None, err=None) -> int:
     out = out or sys.stdout
     progress = Progress(opts.quiet, err)
     root, base, branch = _preflight(cwd, opts)
+    prev = _previous(root, branch, opts.version, progress)
     idents = identity(root, "AUTHOR"), identity(root, "COMMITTER")
     with Workspace(root, base) as ws:
         n = ws.extract(NEEDED)
         progress(f"series: read {n} files at {base[:12]} ({', '.join(NEEDED[:2])}, ...)")
         block, why = helpers_block_for(ws.tree, opts.helpers_block)
-        inlining = inlines_helpers(ws.tree)
         what = "the __BINDGEN__ block" if block == "block" else "a plain define"
         progress(f"series: helpers.c gets {what} ({why})")
-        built = build(ws, opts.group_by, opts.jobs, idents, (block, inlining), progress)
-        commits = built.commits
-        if not commits:
+        policy = (block, inlines_helpers(ws.tree))
+        built = build(ws, opts.group_by, opts.jobs, idents, policy, progress)
+        if not built.commits:
             progress.quiet = False
             progress("nothing to do: the tree is already migrated")
             return 0
         tip = ws.finish()
-        progress(f"series: {len(commits)} commits on {base[:12]}")
-        args = ["--cover-letter", "--thread", f"--base={base}"]
-        args += [f"-v{opts.version}"] if opts.version else []
-        files = ws.format_patch([*args, f"{base}..{tip}"])
+        progress(f"series: {len(built.commits)} commits on {base[:12]}")
+        files = ws.format_patch([*_mail_args(opts, base), f"{base}..{tip}"])
         cover, patches = files[0], files[1:]
-        blurb = prose.cover(len(patches), built.helpers, built.files, block, why, __version__)
-        fill_cover(cover, blurb, branch)
+        changes = reroll.changes(root, prev, tip, base, ws.alternates) if prev else []
+        if prev and prev.msgid:
+            changes.append(f"Link to v{prev.version}: https://lore.kernel.org/r/{prev.msgid}")
+        blurb = _cover_text(built, block, why, len(patches), opts, changes)
+        change_id = fill_cover(cover, blurb, branch, prev.change_id if prev else None)
+        extra = mt.Recipients(list(opts.to), list(opts.cc))
         union = mt.Recipients()
         for p, r in zip(patches, recipients(root, patches, opts.jobs, progress)):
+            r.add(extra)
             add_recipients(p, r)
             union.add(r)
         add_recipients(cover, union)
         progress(f"series: recipients for {len(patches)} patches")
+        config = {
+            f"helperfix-{k}": str(v)
+            for k, v in (
+                ("change-id", change_id),
+                ("version", opts.version or 1),
+                ("base", base),
+                ("msgid", reroll.cover_msgid(cover)),
+            )
+        }
+        if opts.b4:
+            history = {f"v{prev.version}": [prev.msgid]} if prev and prev.msgid else {}
+            message = b4.cover_message(
+                SUBJECT,
+                blurb,
+                union.to,
+                union.cc,
+                change_id,
+                opts.version or 1,
+                _prefixes(opts),
+                history,
+            )
+            tip = ws.restack(message, *idents)
+            config.update(b4.CONFIG)
         signals.checkpoint()
         if not opts.dry_run:
             with signals.deferred():
-                ws.publish(branch, tip)
+                ws.publish(branch, tip, config)
                 files = _place(files, opts.outdir)
+    _report(out, progress, opts, built.commits, len(patches), branch, base, union)
+    return 0
+
+
+def _prefixes(opts: Options) -> list[str]:
+    """b4's tracking prefixes: what goes in [PATCH ...] besides PATCH and vN."""
+    out = ["RFC"] if opts.rfc else []
+    if opts.subject_prefix and opts.subject_prefix != "PATCH":
+        out += [w for w in opts.subject_prefix.split() if w != "PATCH"]
+    return out
+
+
+def _report(out, progress, opts, commits, n, branch, base, union) -> None:
     for i, c in enumerate(commits, 1):
-        print(f"{i:3d}/{len(patches)} {c.subject}", file=out)
+        print(f"{i:3d}/{n} {c.subject}", file=out)
     if opts.dry_run:
-        what = f"would create branch {branch} and write {len(files)} files to {opts.outdir}"
-        print(f"dry run: {what}", file=out)
+        files = n + 1
+        print(
+            f"dry run: would create branch {branch} and write {files} files to {opts.outdir}",
+            file=out,
+        )
     else:
         print(
             f"branch {branch}: {len(commits)} commits on {base[:12]}; series in {opts.outdir}",
             file=out,
         )
-    if len(patches) > VGER_LIMIT:
+        who = f"{len(union.to)} people (To) and {len(union.cc)} lists (Cc)"
+        if opts.b4:
+            print(
+                f"next: git checkout {branch} && b4 send   (the cover goes to {who};"
+                " b4 send -o DIR --no-sign to look first)",
+                file=out,
+            )
+        else:
+            print(
+                f"next: git send-email {os.path.join(opts.outdir, '*')}   (each patch carries "
+                f"its own To/Cc; the cover letter goes to {who})",
+                file=out,
+            )
+    if n > VGER_LIMIT:
         progress.quiet = False
         progress(
-            f"warning: {len(patches)} patches; vger lists take at most {VGER_LIMIT} "
+            f"warning: {n} patches; vger lists take at most {VGER_LIMIT} "
             "at once. Send them in batches of 15 or fewer (each with its own cover letter), "
             "or regroup with --group-by maintainer."
         )
-    return 0

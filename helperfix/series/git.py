@@ -142,16 +142,37 @@ class Workspace:
             raise SeriesError(f"git fast-import failed: {lines[-1] if lines else proc.returncode}")
         return text(self.store, "rev-parse", "refs/heads/series").strip()
 
+    def restack(self, cover: str, author: str, committer: str) -> str:
+        """The series again, behind an empty commit holding ``cover`` (a b4
+        prep branch); returns the new tip.  Trees and messages are kept."""
+        env = {"GIT_DIR": self.store, **_ident_env("AUTHOR", author)}
+        env.update(_ident_env("COMMITTER", committer))
+        tip = text(self.store, "rev-parse", "refs/heads/series").strip()
+        tree = text(self.store, "rev-parse", f"{self.base}^{{tree}}").strip()
+        parent = _commit_tree(self.store, tree, self.base, cover, env)
+        for sha in text(self.store, "rev-list", "--reverse", f"{self.base}..{tip}").split():
+            raw = git(self.store, "cat-file", "commit", sha).decode()
+            message = raw.split("\n\n", 1)[1]
+            tree = text(self.store, "rev-parse", f"{sha}^{{tree}}").strip()
+            parent = _commit_tree(self.store, tree, parent, message, env)
+        return parent
+
+    @property
+    def alternates(self) -> dict[str, str]:
+        """Environment for git in the user's repository to see the new commits."""
+        return {"GIT_ALTERNATE_OBJECT_DIRECTORIES": os.path.join(self.store, "objects")}
+
     def format_patch(self, args: list[str]) -> list[str]:
         """``git format-patch`` (the user's repository, so its configuration
         applies; the new commits through alternates) into ``out``."""
-        env = {"GIT_ALTERNATE_OBJECT_DIRECTORIES": os.path.join(self.store, "objects")}
-        out = git(self.repo, "format-patch", "-q", "-o", self.out, *args, env=env).decode()
+        out = git(self.repo, "format-patch", "-q", "-o", self.out, *args, env=self.alternates)
+        out = out.decode()
         return out.split() or sorted(os.path.join(self.out, f) for f in os.listdir(self.out))
 
-    def publish(self, branch: str, tip: str) -> None:
-        """Fetch the commits into the repository as ``branch``: git copies
-        the objects and creates the branch itself."""
+    def publish(self, branch: str, tip: str, config: dict[str, str]) -> None:
+        """Fetch the commits into the repository as ``branch`` (git copies
+        the objects and creates the branch itself), then store ``config``
+        under ``branch.<branch>.``."""
         git(
             self.repo,
             "-c",
@@ -165,6 +186,20 @@ class Workspace:
             self.store,
             f"{tip}:refs/heads/{branch}",
         )
+        for key, value in config.items():
+            git(self.repo, "config", f"branch.{branch}.{key}", value)
+
+
+def _ident_env(who: str, ident: str) -> dict[str, str]:
+    """GIT_<WHO>_NAME/EMAIL/DATE from ``Name <email> <time> <tz>``."""
+    name, rest = ident.split(" <", 1)
+    email, date = rest.split("> ", 1)
+    return {f"GIT_{who}_NAME": name, f"GIT_{who}_EMAIL": email, f"GIT_{who}_DATE": date}
+
+
+def _commit_tree(store: str, tree: str, parent: str, message: str, env: dict) -> str:
+    out = git(store, "commit-tree", tree, "-p", parent, stdin=message.encode(), env=env)
+    return out.decode().strip()
 
 
 def identity(repo: str, who: str = "COMMITTER") -> str:
