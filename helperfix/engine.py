@@ -13,6 +13,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import os
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
@@ -186,7 +187,7 @@ def run(
     if any(os.path.join(job.root, t) in files for t in targets):
         pair = generator.start(job.root, edit=True)  # the generator runs meanwhile
     if job.write_back.writes:
-        for directory in sorted({os.path.dirname(f) for f in files}):
+        for directory in sorted({os.path.dirname(f) for f in files} | {tempfile.gettempdir()}):
             clean_stale(directory)
     outcomes: list[Outcome] = []
 

@@ -78,14 +78,14 @@ def deferred() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
-def _worker_term(signum: int, frame: object) -> None:
-    raise SystemExit(128 + signum)  # unwinds, so a temporary file is removed
-
-
 def worker_init() -> None:
-    """In a forked worker: SIGINT raises the shared flag (inherited); SIGTERM,
-    which the pool sends to stop its workers, unwinds the worker."""
-    signal.signal(signal.SIGTERM, _worker_term)
+    """In a forked worker: SIGINT raises the shared flag (inherited), and
+    SIGTERM, which the pool sends to stop its workers, ends the worker at
+    once.  (Unwinding instead would run multiprocessing's exit handlers,
+    which can block on a queue lock the pool no longer serves; a worker
+    ended in the middle of a write leaves at most a temporary file in the
+    system's temporary folder, which the next run removes.)"""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 # Every child process (git, perl, clang-format, sh) gets this: its own session.
