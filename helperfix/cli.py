@@ -11,6 +11,7 @@ import argparse
 import json
 import os
 import sys
+from dataclasses import fields
 
 from . import __version__, signals
 from .batch import MAX_FILE_SIZE
@@ -325,23 +326,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_series(args: argparse.Namespace) -> int:
     from .series import Options, SeriesError, run
 
-    opts = Options(
-        base=args.base,
-        outdir=args.outdir,
-        branch=args.branch,
-        version=args.version,
-        group_by=args.group_by,
-        dry_run=args.dry_run,
-        jobs=max(1, args.jobs),
-        quiet=args.quiet,
-        helpers_block=args.helpers_block,
-        b4=args.b4,
-        subject_prefix=args.subject_prefix,
-        rfc=args.rfc,
-        in_reply_to=args.in_reply_to,
-        to=tuple(args.to),
-        cc=tuple(args.cc),
-    )
+    values = {f.name: getattr(args, f.name) for f in fields(Options)}
+    values.update(jobs=max(1, args.jobs), to=tuple(args.to), cc=tuple(args.cc))
+    opts = Options(**values)
     try:
         return run(os.getcwd(), opts)
     except SeriesError as e:
