@@ -9,14 +9,12 @@ takes more than a second.
 from __future__ import annotations
 
 import sys
-import time
 
 
 class Progress:
     def __init__(self, quiet: bool = False, stream=None) -> None:
         self.quiet = quiet
         self.stream = stream
-        self.start = time.monotonic()
 
     def __call__(self, message: str) -> None:
         if not self.quiet:
@@ -24,9 +22,6 @@ class Progress:
 
     def files(self, verb: str) -> FileCounter:
         return FileCounter(self, verb)
-
-    def elapsed(self) -> float:
-        return time.monotonic() - self.start
 
 
 class FileCounter:

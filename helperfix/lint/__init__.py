@@ -60,7 +60,7 @@ class Rule:
     name: str  # module.function
     scope: str  # "file", "tree", or "input" (emitted by the front end, no function)
     types: tuple[Type, ...]
-    fn: Callable | None = None
+    fn: FileRule | TreeRule | None = None
 
 
 _RULES: list[Rule] = []

@@ -53,13 +53,6 @@ def load(repo: str, branch: str) -> Stored | None:
     return found if found.change_id else None
 
 
-def save(repo: str, branch: str, s: Stored) -> None:
-    for key in _KEYS:
-        value = getattr(s, key.replace("-", "_"))
-        if value:
-            git(repo, "config", f"branch.{branch}.helperfix-{key}", str(value))
-
-
 def cover_msgid(cover_path: str) -> str:
     with open(cover_path, encoding="utf-8", errors="replace") as fh:
         m = _MSGID.search(fh.read().split("\n\n", 1)[0])
