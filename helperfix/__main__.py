@@ -1,3 +1,24 @@
-from .cli import main
+"""``python -m helperfix`` and the ``helperfix`` script.
 
-raise SystemExit(main())
+A Ctrl-C during start-up (while modules are still being imported) ends the
+run quietly with status 130, like one at any later point."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def entry() -> int:
+    try:
+        from .cli import main
+    except KeyboardInterrupt:
+        # CPython may re-raise a SIGINT it noted during imports when it shuts
+        # down (status -2 instead of 130): leave at once, nothing to clean up.
+        print("helperfix: interrupted", file=sys.stderr, flush=True)
+        os._exit(130)
+    return main()
+
+
+if __name__ == "__main__":
+    sys.exit(entry())

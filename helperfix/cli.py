@@ -337,8 +337,8 @@ def cmd_series(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
     signals.install()
+    args = _parser().parse_args(argv)
     try:
         commands = {
             "annotate": cmd_annotate,
