@@ -92,12 +92,7 @@ def _rewrite_list(value: str) -> frozenset[str]:
     return names
 
 
-def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="helperfix", description=__doc__.splitlines()[0])
-    p.add_argument("--version", action="version", version=f"helperfix {__version__}")
-    sub = p.add_subparsers(dest="command", required=True)
-
-    a = sub.add_parser("annotate", help="add __rust_helper to every helper definition")
+def _annotate_args(a: argparse.ArgumentParser) -> None:
     _common(a)
     a.add_argument("--diff", action="store_true", help="print a unified diff; write nothing")
     a.add_argument(
@@ -116,9 +111,10 @@ def _parser() -> argparse.ArgumentParser:
         type=_rewrite_list,
         help="comma-separated rewrites to run: " + ", ".join(_rewrite_names()),
     )
-
     _block_option(a)
-    c = sub.add_parser("check", help="lint gate: report what is not migrated (tree or patch)")
+
+
+def _check_args(c: argparse.ArgumentParser) -> None:
     _common(c)
     c.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text")
     c.add_argument("--patch", metavar="FILE", help="check a patch, mail or mbox ('-': stdin)")
@@ -126,20 +122,17 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument(
         "--list-types", action="store_true", help="list every finding type with its level; exit"
     )
-
     _block_option(c)
-    se = sub.add_parser("series", help="the migration as a mailing-list patch series (git tree)")
+
+
+def _series_args(se: argparse.ArgumentParser) -> None:
     se.add_argument("--base", default="HEAD", help="commit to build the series on (default: HEAD)")
     se.add_argument(
         "-o", "--output-directory", dest="outdir", default="outgoing", help="where the patches go"
     )
     se.add_argument("--branch", help="branch to create (default: rust-helper-annotations[-vN])")
     se.add_argument(
-        "-v",
-        "--reroll-count",
-        dest="version",
-        type=int,
-        help="series version, as git format-patch -v",
+        "-v", "--reroll-count", dest="version", type=int, help="series version (format-patch -v)"
     )
     se.add_argument("--group-by", choices=("file", "maintainer"), default="file")
     se.add_argument(
@@ -155,11 +148,28 @@ def _parser() -> argparse.ArgumentParser:
     se.add_argument("--in-reply-to", metavar="MSGID", help="thread the cover under this mail")
     se.add_argument("--to", action="append", default=[], help="add a To: to every mail")
     se.add_argument("--cc", action="append", default=[], help="add a Cc: to every mail")
-
     _block_option(se)
-    ls = sub.add_parser("list", help="inventory of helper definitions")
+
+
+def _list_args(ls: argparse.ArgumentParser) -> None:
     _common(ls)
     ls.add_argument("--json", action="store_true", help="JSON instead of text")
+
+
+_COMMANDS = {
+    "annotate": ("add __rust_helper to every helper definition", _annotate_args),
+    "check": ("lint gate: report what is not migrated (tree or patch)", _check_args),
+    "series": ("the migration as a mailing-list patch series (git tree)", _series_args),
+    "list": ("inventory of helper definitions", _list_args),
+}
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="helperfix", description=__doc__.splitlines()[0])
+    p.add_argument("--version", action="version", version=f"helperfix {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+    for name, (help_text, add_args) in _COMMANDS.items():
+        add_args(sub.add_parser(name, help=help_text))
     return p
 
 
@@ -314,8 +324,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 
         root, paths = _resolve(args)
         block, _ = helpers_block_for(root, args.helpers_block)
+        progress = Progress(args.quiet).files("checked")
         findings, lines, bad = check_tree(
-            root, paths, max(1, args.jobs), args.max_file_size, helpers_block=block
+            root, paths, max(1, args.jobs), args.max_file_size, block, progress
         )
     sys.stdout.write(render(args.format, findings, lines, note))
     if bad:

@@ -5,6 +5,7 @@ rules need, so memory stays flat."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import partial
 
@@ -64,6 +65,7 @@ def check_tree(
     jobs: int = 1,
     max_size: int = MAX_FILE_SIZE,
     helpers_block: str = "block",
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[list[Diagnostic], int, bool]:
     """Findings for the helper files under ``paths``, the number of lines
     checked, and whether any input could not be read or parsed."""
@@ -74,7 +76,8 @@ def check_tree(
     work = partial(_check_batch, root=root, max_size=max_size)
     batches = split(files, jobs, _PARALLEL_MIN)
     try:
-        lines = _collect(parallel(work, batches, jobs), ctx, findings)
+        results = parallel(work, batches, jobs)
+        lines = _collect(_counted(results, batches, len(files), progress), ctx, findings)
         signals.checkpoint()
         for r in rules("tree"):
             findings.extend(_guarded(r, HELPERS_C, ctx))
@@ -85,6 +88,16 @@ def check_tree(
     bad_input = any(f.type in bad for f in findings)
     findings.sort(key=lambda f: (f.path, f.line, f.type))
     return findings, lines, bad_input
+
+
+def _counted(results, batches, total: int, progress):
+    """The batch results, reporting ``progress(done, total)`` after each."""
+    done = 0
+    for batch, result in zip(batches, results):
+        done += len(batch)
+        if progress is not None:
+            progress(done, total)
+        yield result
 
 
 def _collect(results, ctx: TreeContext, findings: list[Diagnostic]) -> int:

@@ -183,30 +183,7 @@ def run(cwd: str, opts: Options, out=None, err=None) -> int:
             return 0
         tip = ws.finish()
         progress(f"series: {len(built.commits)} commits on {base[:12]}")
-        files = ws.format_patch([*_mail_args(opts, base), f"{base}..{tip}"])
-        cover, patches = files[0], files[1:]
-        changes = reroll.changes(root, prev, tip, base, ws.alternates) if prev else []
-        if prev and prev.msgid:
-            changes.append(f"Link to v{prev.version}: https://lore.kernel.org/r/{prev.msgid}")
-        blurb = _cover_text(built, block, why, len(patches), opts, changes)
-        change_id = fill_cover(cover, blurb, branch, prev.change_id if prev else None)
-        extra = mt.Recipients(list(opts.to), list(opts.cc))
-        union = mt.Recipients()
-        for p, r in zip(patches, recipients(root, patches, opts.jobs, progress)):
-            r.add(extra)
-            add_recipients(p, r)
-            union.add(r)
-        add_recipients(cover, union)
-        progress(f"series: recipients for {len(patches)} patches")
-        config = {
-            f"helperfix-{k}": str(v)
-            for k, v in (
-                ("change-id", change_id),
-                ("version", opts.version or 1),
-                ("base", base),
-                ("msgid", reroll.cover_msgid(cover)),
-            )
-        }
+        files, union, config, blurb = _mails(ws, opts, built, (block, why), prev, tip, progress)
         if opts.b4:
             history = {f"v{prev.version}": [prev.msgid]} if prev and prev.msgid else {}
             message = b4.cover_message(
@@ -214,7 +191,7 @@ def run(cwd: str, opts: Options, out=None, err=None) -> int:
                 blurb,
                 union.to,
                 union.cc,
-                change_id,
+                config["helperfix-change-id"],
                 opts.version or 1,
                 _prefixes(opts),
                 history,
@@ -226,8 +203,38 @@ def run(cwd: str, opts: Options, out=None, err=None) -> int:
             with signals.deferred():
                 ws.publish(branch, tip, config)
                 files = _place(files, opts.outdir)
-    _report(out, progress, opts, built.commits, len(patches), branch, base, union)
+    _report(out, progress, opts, built.commits, len(files) - 1, branch, base, union)
     return 0
+
+
+def _mails(ws, opts: Options, built, choice, prev: Stored | None, tip: str, progress: Progress):
+    """format-patch, the cover letter's text and everybody's To/Cc: the
+    files, the cover's recipients, what to store with the branch, the blurb."""
+    block, why = choice
+    base = ws.base
+    branch = opts.branch or "rust-helper-annotations"
+    files = ws.format_patch([*_mail_args(opts, base), f"{base}..{tip}"])
+    cover, patches = files[0], files[1:]
+    changes = reroll.changes(ws.repo, prev, tip, base, ws.alternates) if prev else []
+    if prev and prev.msgid:
+        changes.append(f"Link to v{prev.version}: https://lore.kernel.org/r/{prev.msgid}")
+    blurb = _cover_text(built, block, why, len(patches), opts, changes)
+    change_id = fill_cover(cover, blurb, branch, prev.change_id if prev else None)
+    extra = mt.Recipients(list(opts.to), list(opts.cc))
+    union = mt.Recipients()
+    for p, r in zip(patches, recipients(ws.repo, patches, opts.jobs, progress)):
+        r.add(extra)
+        add_recipients(p, r)
+        union.add(r)
+    add_recipients(cover, union)
+    progress(f"series: recipients for {len(patches)} patches")
+    stored = {
+        "change-id": change_id,
+        "version": opts.version or 1,
+        "base": base,
+        "msgid": reroll.cover_msgid(cover),
+    }
+    return files, union, {f"helperfix-{k}": str(v) for k, v in stored.items()}, blurb
 
 
 def _prefixes(opts: Options) -> list[str]:
