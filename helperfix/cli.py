@@ -299,7 +299,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         return EXIT_OK
     note = ""
     if args.patch is not None:
-        from .lint.patch import PatchError, check_patch
+        from .lint.patches.check import PatchError, check_patch
 
         if args.paths or args.root:
             raise TreeError("--patch takes no PATH or --root (use --tree DIR)")

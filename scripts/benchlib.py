@@ -64,10 +64,15 @@ def fresh_copy(corpus: str, dst: str) -> str:
     return dst
 
 
+# As on a user's machine, Python caches compiled modules: a sandbox's
+# PYTHONDONTWRITEBYTECODE would make every run recompile helperfix.
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def timed(cmd: list[str], out: str = os.devnull) -> float:
     start = time.perf_counter()
     with open(out, "wb") as fh:
-        subprocess.run(cmd, stdout=fh, stderr=subprocess.DEVNULL, check=False)
+        subprocess.run(cmd, stdout=fh, stderr=subprocess.DEVNULL, check=False, env=ENV)
     return time.perf_counter() - start
 
 

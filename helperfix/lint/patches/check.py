@@ -22,27 +22,16 @@ from dataclasses import dataclass, replace
 
 import unidiff
 
-from ..batch import scan_paths
-from ..c.scan import FileScan, scan
-from ..c.source import Source
-from ..diagnostics import CHECK, WARNING, Diagnostic
-from ..kernel import ATOMIC_DIR, HELPERS, defines, fallback_directives
-from ..signals import CHILD
-from . import Type, declare
+from ...batch import scan_paths
+from ...c.scan import FileScan, scan
+from ...c.source import Source
+from ...diagnostics import Diagnostic
+from ...kernel import ATOMIC_DIR, HELPERS, defines, fallback_directives
+from ...signals import CHILD
+from ..missing_annotation import MISSING, diagnostic
+from . import HIDDEN, PENDING, REMOVED
 from .mail import Mail, read_mails
-from .missing_annotation import MISSING, diagnostic
 from .origins import Origins
-
-REMOVED = Type("REMOVED_RUST_HELPER", WARNING, "Patch removes __rust_helper from a helper")
-HIDDEN = Type(
-    "PATCH_CONTEXT", CHECK, "Annotation changed where the hunk does not show the declaration"
-)
-PENDING = Type(
-    "RUST_HELPER_PENDING",
-    CHECK,
-    "Helper without __rust_helper in a tree that does not define the macro yet",
-)
-declare("patch", REMOVED, HIDDEN, PENDING, name="patch")
 
 _PREFIX = HELPERS + "/"
 _LABEL = re.compile(r"^[A-Za-z_]\w*:\s*$")
@@ -201,7 +190,7 @@ def _defines_macro(root: str) -> bool:
 
 
 def _in_tree(patches: list[tuple[Mail, unidiff.PatchSet]], tree: str) -> tuple[list, int, bool]:
-    from .tree import check_tree
+    from ..tree import check_tree
 
     if not os.path.isdir(os.path.join(tree, HELPERS)):
         raise PatchError(f"{tree}: no rust/helpers/ in this tree")
