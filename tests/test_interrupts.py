@@ -112,31 +112,32 @@ def test_annotate_interrupted_reports_exactly_what_it_wrote(tmp_path, tmpdir):
     assert list(tmpdir.iterdir()) == []
 
 
-def test_dry_run_makes_the_same_refusals(repo, tmp_path):
-    git(repo, "branch", "rust-helper-annotations")
+def _real_and_dry(repo: Path, outdir: Path) -> list[tuple[int, bytes, bytes]]:
+    """(status, stdout, stderr) of the series without and with --dry-run."""
     outs = []
     for extra in ([], ["--dry-run"]):
         p = subprocess.run(
-            [sys.executable, "-m", "helperfix", "series", "-o", str(tmp_path / "o"), *extra],
+            [sys.executable, "-m", "helperfix", "series", "-o", str(outdir), *extra],
             cwd=repo,
             capture_output=True,
             env={**os.environ, "PYTHONPATH": str(ROOT)},
         )
         outs.append((p.returncode, p.stdout, p.stderr))
-    assert outs[0] == outs[1]
-    assert outs[0][0] == 2 and outs[0][1] == b""
-    assert b"branch rust-helper-annotations already exists" in outs[0][2]
+    return outs
+
+
+def test_dry_run_makes_the_same_refusals(repo, tmp_path):
+    git(repo, "branch", "rust-helper-annotations")
+    real, dry = _real_and_dry(repo, tmp_path / "o")
+    assert real == dry
+    assert real[0] == 2 and real[1] == b""
+    assert b"branch rust-helper-annotations already exists" in real[2]
     (tmp_path / "full").mkdir()
     (tmp_path / "full" / "x").write_text("x")
     git(repo, "branch", "-D", "rust-helper-annotations")
-    for extra in ([], ["--dry-run"]):
-        p = subprocess.run(
-            [sys.executable, "-m", "helperfix", "series", "-o", str(tmp_path / "full"), *extra],
-            cwd=repo,
-            capture_output=True,
-            env={**os.environ, "PYTHONPATH": str(ROOT)},
-        )
-        assert p.returncode == 2 and p.stdout == b"" and b"is not empty" in p.stderr
+    real, dry = _real_and_dry(repo, tmp_path / "full")
+    assert real == dry
+    assert real[0] == 2 and real[1] == b"" and b"is not empty" in real[2]
 
 
 def test_series_progress_on_stderr_only(repo, tmp_path):
