@@ -76,3 +76,19 @@ def parallel(fn: Callable[[list[T]], R], batches: list[list[T]], jobs: int) -> I
         return
     with get_context("fork").Pool(jobs, initializer=signals.worker_init) as pool:
         yield from pool.imap(fn, batches)
+
+
+def counted(
+    results: Iterator[R],
+    batches: list[list[T]],
+    total: int,
+    progress: Callable[[int, int], None] | None,
+) -> Iterator[R]:
+    """The batches' results, calling ``progress(done, total)`` after each
+    (not once interrupted: the run is winding down)."""
+    done = 0
+    for batch, result in zip(batches, results):
+        done += len(batch)
+        if progress is not None and not signals.pending():
+            progress(done, total)
+        yield result

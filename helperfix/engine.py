@@ -20,7 +20,7 @@ from functools import partial
 
 from . import core, generator, signals
 from . import format as fmt
-from .batch import MAX_FILE_SIZE, Scanned, cannot_read, parallel, scan_paths, split
+from .batch import MAX_FILE_SIZE, Scanned, cannot_read, counted, parallel, scan_paths, split
 from .c.source import Source
 from .core import Plan
 from .diagnostics import ERROR, Diagnostic, display
@@ -199,14 +199,11 @@ def run(
 
     work = partial(_process, job=job)
     batches = split(files, job.jobs, _PARALLEL_MIN)
-    done = 0
     try:
-        for batch, res in zip(batches, parallel(work, batches, job.jobs)):
+        results = parallel(work, batches, job.jobs)
+        for res in counted(results, batches, len(files), progress):
             for o in res:
                 take(o)
-            done += len(batch)
-            if progress is not None and not signals.pending():
-                progress(done, len(files))
         if pair is not None and not signals.pending():
             for o in complete(_tree_plans(pair, job), job):
                 take(o)

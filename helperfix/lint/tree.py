@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 
 from .. import generator, signals
-from ..batch import MAX_FILE_SIZE, parallel, scan_paths, split
+from ..batch import MAX_FILE_SIZE, counted, parallel, scan_paths, split
 from ..c.scan import FileScan
 from ..diagnostics import ERROR, Diagnostic
 from ..kernel import HELPERS_C, c_includes
@@ -77,7 +77,7 @@ def check_tree(
     batches = split(files, jobs, _PARALLEL_MIN)
     try:
         results = parallel(work, batches, jobs)
-        lines = _collect(_counted(results, batches, len(files), progress), ctx, findings)
+        lines = _collect(counted(results, batches, len(files), progress), ctx, findings)
         signals.checkpoint()
         for r in rules("tree"):
             findings.extend(_guarded(r, HELPERS_C, ctx))
@@ -88,16 +88,6 @@ def check_tree(
     bad_input = any(f.type in bad for f in findings)
     findings.sort(key=lambda f: (f.path, f.line, f.type))
     return findings, lines, bad_input
-
-
-def _counted(results, batches, total: int, progress):
-    """The batch results, reporting ``progress(done, total)`` after each."""
-    done = 0
-    for batch, result in zip(batches, results):
-        done += len(batch)
-        if progress is not None:
-            progress(done, total)
-        yield result
 
 
 def _collect(results, ctx: TreeContext, findings: list[Diagnostic]) -> int:
