@@ -1,11 +1,13 @@
 """``python -m helperfix`` and the ``helperfix`` script.
 
 A Ctrl-C during start-up (while modules are still being imported) ends the
-run quietly with status 130, like one at any later point."""
+run quietly with status 130, like one at any later point; one that arrives
+while a finished run exits is ignored."""
 
 from __future__ import annotations
 
 import os
+import signal
 import sys
 
 
@@ -17,7 +19,12 @@ def entry() -> int:
         # down (status -2 instead of 130): leave at once, nothing to clean up.
         print("helperfix: interrupted", file=sys.stderr, flush=True)
         os._exit(130)
-    return main()
+    status = main()
+    # The work is done (or was stopped and reported): a signal arriving while
+    # the interpreter shuts down must not turn a finished run into a kill.
+    for s in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(s, signal.SIG_IGN)
+    return status
 
 
 if __name__ == "__main__":
