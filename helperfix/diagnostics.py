@@ -20,8 +20,8 @@ class Diagnostic:
     path: str  # as shown: relative to the kernel root (check) or the cwd (annotate)
     line: int  # 1-based; 0 for the whole file
     message: str
-    level: str = ERROR
-    type: str = "ERROR"  # stable type name (see ``helperfix check --list-types``)
+    level: str
+    type: str  # stable type name, declared by a rule (``helperfix check --list-types``)
     column: int = 0
     helper: str | None = None
     origin: str = ""  # where it came from: a patch's file name or subject

@@ -50,6 +50,21 @@ def test_every_rule_declares_the_types_it_emits(tmp_path):
     assert emitted <= set(types())
 
 
+def test_every_type_the_code_emits_is_declared():
+    """Types are given as the name of a declared Type or as a literal: every
+    literal that reaches a Diagnostic must be declared, so --list-types, SARIF
+    and the gate's exit status know it."""
+    import re
+
+    from helperfix.lint import types
+
+    literals = set()
+    for path in PACKAGE.rglob("*.py"):
+        text = path.read_text()
+        literals |= set(re.findall(r"(?:ERROR|WARNING|CHECK), \"([A-Z][A-Z_]+)\"", text))
+    assert literals and literals <= set(types()), literals - set(types())
+
+
 def test_unknown_rewrite_in_only_is_a_usage_error(tmp_path):
     root = make_tree(tmp_path, {"rust/helpers/a.c": "void a(void)\n{\n}\n"})
     r = run("annotate", "--only", "annotate,anotate", str(root / "rust/helpers"))

@@ -79,6 +79,17 @@ def _internal(tmp: Path, monkeypatch) -> set[str]:
     return {f.type for f in findings}
 
 
+def _write_error(tmp: Path) -> set[str]:
+    from helperfix import engine
+    from helperfix.mode import Mode
+
+    root = tree(tmp, **{"rust/helpers/a.c": "void a(void)\n{\n}\n"})
+    os.chmod(root / "rust/helpers/a.c", 0o444)
+    job = engine.Job(str(root), Mode(rewrites=frozenset({"annotate"})))
+    outcomes = engine.run([str(root / "rust/helpers/a.c")], job)
+    return {d.type for o in outcomes for d in o.diagnostics}
+
+
 def _fallback(tmp: Path) -> set[str]:
     root = tree(tmp, **{"rust/helpers/a.c": "void a(void)\n{\n}\n"})  # no checkpatch.pl
     r = run("annotate", str(root / "rust/helpers"))
@@ -171,6 +182,7 @@ CASES = {
     ),
     "INTERNAL_ERROR": _internal,
     "FALLBACK": lambda t, m: _fallback(t),
+    "WRITE_ERROR": lambda t, m: _write_error(t),
     "REMOVED_RUST_HELPER": lambda t, m: patch_types(REMOVE_U1),
     "PATCH_CONTEXT": lambda t, m: patch_types(REMOVE_U0),
     "RUST_HELPER_PENDING": lambda t, m: patch_types(

@@ -16,6 +16,7 @@ declare(
     Type("READ_ERROR", ERROR, "File cannot be read"),
     Type("PATH_ERROR", ERROR, "Path missing, outside the kernel tree or not a helper file"),
     Type("TOO_LARGE", ERROR, "File over the size limit (--max-file-size); not read"),
+    Type("WRITE_ERROR", ERROR, "File read-only, changed while helperfix ran, or not writable"),
     Type("INTERNAL_ERROR", ERROR, "helperfix failed on this file (please report)"),
     Type("FALLBACK", WARNING, "A tool helperfix uses was missing or failed; a fallback was used"),
     name="input",
