@@ -176,6 +176,13 @@ def guarded(fs: FileScan, line: int) -> bool:
     return fs.layout is not None and in_group(fs.layout.groups, line)
 
 
+def plain_defines(fs: FileScan) -> list[Directive]:
+    """``#define __rust_helper`` with nothing after it, outside any ``#if``:
+    what helpers.c holds in a tree without helper inlining."""
+    src = fs.source
+    return [d for d in defines(fs) if d.rest(src) == ANNOTATION and not guarded(fs, d.line)]
+
+
 def stray_defines(fs: FileScan) -> list[Directive]:
     """Definitions of the macro that are neither an exact fallback nor inside
     helpers.c's ``__BINDGEN__`` block."""

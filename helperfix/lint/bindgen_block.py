@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..diagnostics import ERROR, WARNING, Diagnostic
-from ..kernel import ANNOTATION, HELPERS_C, bindgen_blocks, defines, guarded
+from ..kernel import HELPERS_C, bindgen_blocks, plain_defines
 from . import TreeContext, Type, rule
 
 MISSING = Type("MISSING_BINDGEN_BLOCK", ERROR, "helpers.c lacks the __BINDGEN__ block")
@@ -21,8 +21,7 @@ def check_tree(ctx: TreeContext) -> Iterable[Diagnostic]:
     if fs is None:
         return
     groups = bindgen_blocks(fs)
-    plain = [d for d in defines(fs) if d.rest(fs.source) == ANNOTATION and not guarded(fs, d.line)]
-    if not groups and ctx.helpers_block == "plain" and not plain:
+    if not groups and ctx.helpers_block == "plain" and not plain_defines(fs):
         msg = (
             "no '#define __rust_helper' (this tree does not inline helpers: a plain empty "
             "definition; run helperfix annotate)"

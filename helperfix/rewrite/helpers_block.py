@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ..c.scan import FileScan
 from ..c.source import Source
-from ..kernel import ANNOTATION, bindgen_blocks, block_anchor, defines, guarded
+from ..kernel import bindgen_blocks, block_anchor, plain_defines
 from . import Context, Edit, rewrite
 from .helpers_define import edits as plain_define
 from .helpers_define import is_helpers_c
@@ -58,10 +58,7 @@ def edits(fs: FileScan, ctx: Context) -> list[Edit]:
         return []
     if ctx.helpers_block == "plain":  # no helper inlining in this tree: a plain define
         return plain_define(fs, ctx)
-    out: list[Edit] = []
-    for d in defines(fs):  # a plain define is replaced by the block
-        if d.rest(src) == ANNOTATION and not guarded(fs, d.line):
-            out.append(_remove_line(src, d.line))
+    out = [_remove_line(src, d.line) for d in plain_defines(fs)]  # the block replaces it
     nl = src.newline()
     has_include = any(
         d.name == "include" and d.rest(src) == b"<linux/compiler_types.h>" for d in fs.directives
