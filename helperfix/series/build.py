@@ -13,10 +13,10 @@ import os
 from dataclasses import dataclass
 
 from .. import engine, signals
-from ..batch import scan_paths
 from ..diagnostics import ERROR
 from ..engine import Job
-from ..kernel import HELPERS, HELPERS_C, hand_written
+from ..files import read
+from ..kernel import HELPERS, HELPERS_C
 from ..mode import Mode, WriteBack
 from ..tree import helper_files
 from ..ui import Progress
@@ -35,28 +35,20 @@ class Commit:
 
 def _rewrite(
     root: str, rewrites: set[str], files: list[str], jobs: int, block: str = "block"
-) -> list[str]:
-    """Run rewrites over the workspace's tree; the files they changed."""
+) -> list[engine.Outcome]:
+    """Run rewrites over the workspace's tree."""
     job = Job(root, Mode(frozenset(rewrites), helpers_block=block), WriteBack.YES, jobs)
     outcomes = engine.run(files, job)
     signals.checkpoint()
     errors = [d.render() for o in outcomes for d in o.diagnostics if d.level == ERROR]
     if errors:
         raise SeriesError("the tree cannot be migrated:\n  " + "\n  ".join(errors))
+    return outcomes
+
+
+def _changed(root: str, outcomes: list[engine.Outcome]) -> list[str]:
+    """The files (relative to the root) that a run changed."""
     return sorted(os.path.relpath(o.path, root) for o in outcomes if o.changed)
-
-
-def _unannotated(root: str) -> list[str]:
-    """Helper files (relative to the root) with helpers still to annotate."""
-    files, _ = helper_files([os.path.join(root, HELPERS)], root)
-    out = []
-    for item in scan_paths(files):
-        rel = os.path.relpath(item.path, root)
-        if item.scan is None or not hand_written(rel, item.source.data):
-            continue
-        if any(not d.annotated for d in item.scan.definitions):
-            out.append(rel)
-    return out
 
 
 def _stem(rel: str) -> str:
@@ -90,11 +82,6 @@ class Built:
     files: int  # helper files annotated
 
 
-def _read(root: str, rel: str) -> bytes:
-    with open(os.path.join(root, rel), "rb") as fh:
-        return fh.read()
-
-
 def build(
     ws: Workspace,
     group_by: str,
@@ -118,17 +105,21 @@ def build(
         ws.commit(c.files, message, author, committer)
         made.append(c)
 
-    changed = _rewrite(root, {"fallback", "atomic", "helpers-define"}, all_files, jobs)
-    if changed:
+    first = _rewrite(root, {"fallback", "atomic", "helpers-define"}, all_files, jobs)
+    if changed := _changed(root, first):
         commit(Commit(*text.first(changed), changed))
-    todo = _unannotated(root)
-    old = {f: _read(root, f) for f in todo}
-    annotated = _rewrite(root, {"annotate"}, [os.path.join(root, f) for f in todo], jobs)
-    notes = {f: describe(old[f], _read(root, f), f) for f in annotated}
+    # Files with helpers left to annotate, as the first run counted them (it
+    # annotates nothing); the generated atomic.c is never edited by hand.
+    todo = [o.path for o in first if o.definitions > o.annotated]
+    old = {os.path.relpath(p, root): read(p).data for p in todo}
+    annotated = _changed(root, _rewrite(root, {"annotate"}, todo, jobs))
+    notes = {f: describe(old[f], read(os.path.join(root, f)).data, f) for f in annotated}
     progress(f"series: annotated the helpers of {len(annotated)} files")
     for group in _groups(root, annotated, group_by):
         commit(Commit(_subject(group), text.annotate(group, notes, inlining), group))
-    last = _rewrite(root, {"helpers-block"}, [os.path.join(root, HELPERS_C)], jobs, block)
+    last = _changed(
+        root, _rewrite(root, {"helpers-block"}, [os.path.join(root, HELPERS_C)], jobs, block)
+    )
     if last:
         subject = "rust: helpers: make __rust_helper __always_inline outside bindgen"
         commit(Commit(subject, text.block(inlining), last))
