@@ -1,0 +1,167 @@
+"""A configured build of the tree: where the helpers' compile flags come from.
+
+Without ``--build-dir``, helperfix configures an out-of-tree build (``O=``)
+in its cache, with clang (``LLVM=1``: Kconfig's answers depend on the
+compiler), runs ``make prepare`` and builds ``rust/helpers/helpers.o`` once
+so that Kbuild records the exact command.  CONFIG_RUST is not needed for
+that.  The next run reuses the folder; when the tree's commit or the config
+changes, the same steps run again, incrementally.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .. import signals
+from ..files import atomic_write
+from .flags import HELPERS_O
+
+TOOLS = ("make", "clang", "ld.lld", "llvm-ar", "llvm-nm", "llvm-objcopy", "flex", "bison", "bc")
+PACKAGES = "clang lld llvm make flex bison bc libelf-dev libssl-dev"
+# A single-object build keeps -Werror but not rust/Makefile's flag removals.
+KCFLAGS = "KCFLAGS=-Wno-missing-prototypes -Wno-missing-declarations"
+_STAMP = ".helperfix-stamp"
+_TARGET = re.compile(r"[a-z0-9_.]*config")
+
+
+class BuildError(Exception):
+    """The tree cannot be configured; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class Build:
+    root: str
+    dir: str  # the build folder (O=)
+    config: str  # what it was configured from: a make target or a file
+    reused: bool  # configured by an earlier run
+
+
+def cache_root() -> str:
+    xdg = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(xdg, "helperfix", "exports")
+
+
+def label(config: str) -> str:
+    return config if _TARGET.fullmatch(config) else os.path.basename(config)
+
+
+def configured(root: str, config: str, jobs: int, say: Callable[[str], None]) -> Build:
+    """The cached build folder for ``config``, configured now if needed."""
+    text = _config_text(config)
+    key = hashlib.sha1(f"{os.path.realpath(root)}\0{config}".encode()).hexdigest()[:16]
+    out = os.path.join(cache_root(), f"{label(config)}-{key}")
+    stamp = json.dumps({"config": hashlib.sha1(text).hexdigest(), "head": _head(root)})
+    if _read(os.path.join(out, _STAMP)) == stamp and os.path.exists(
+        os.path.join(out, "rust/helpers/.helpers.o.cmd")
+    ):
+        return Build(root, out, config, True)
+    _preflight(root)
+    os.makedirs(out, exist_ok=True)
+    say(f"configuring {label(config)} in {out} (make LLVM=1; first run about half a minute)")
+    if _TARGET.fullmatch(config):
+        make(root, out, [config], jobs)
+    else:
+        atomic_write(os.path.join(out, ".config"), text)
+        make(root, out, ["olddefconfig"], jobs)
+    make(root, out, ["prepare"], jobs)
+    make(root, out, [KCFLAGS, HELPERS_O], jobs)
+    atomic_write(os.path.join(out, _STAMP), stamp.encode())
+    return Build(root, out, config, False)
+
+
+def make(root: str, out: str, targets: list[str], jobs: int = 1) -> None:
+    """``make -C root O=out LLVM=1 targets``; a signal stops it at once."""
+    objtree = [] if os.path.realpath(out) == os.path.realpath(root) else [f"O={out}"]
+    cmd = ["make", "-C", root, *objtree, "LLVM=1", f"-j{jobs}", "-s", *targets]
+    try:
+        proc = subprocess.Popen(
+            cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, **signals.CHILD
+        )
+    except OSError as e:
+        raise BuildError(f"cannot run make: {e.strerror}") from e
+    while True:
+        try:
+            _, err = proc.communicate(timeout=0.25)
+            break
+        except subprocess.TimeoutExpired:
+            if signals.pending():
+                os.killpg(proc.pid, signal.SIGTERM)
+                proc.wait()
+                signals.checkpoint()
+    if proc.returncode:
+        tail = err.decode("utf-8", "replace").strip().splitlines()[-6:]
+        what = " ".join(t for t in targets if not t.startswith("KCFLAGS"))
+        raise BuildError(
+            f"make O={out} LLVM=1 {what} failed (exit {proc.returncode}):\n  " + "\n  ".join(tail)
+        )
+
+
+def _preflight(root: str) -> None:
+    missing = [t for t in TOOLS if shutil.which(t) is None]
+    if missing:
+        raise BuildError(
+            f"cannot configure {root}: {', '.join(missing)} not found "
+            f"(Debian: apt-get install {PACKAGES}); or give --build-dir or --compile-commands"
+        )
+    if os.path.exists(os.path.join(root, ".config")):
+        raise BuildError(
+            f"{root} is configured in place (.config): Kbuild refuses O= builds beside it; "
+            "use --build-dir . (after building rust/helpers/helpers.o) or 'make mrproper'"
+        )
+    if not os.path.isfile(os.path.join(root, "Makefile")):
+        raise BuildError(f"{root}: no top-level Makefile (not a kernel tree?)")
+
+
+def _config_text(config: str) -> bytes:
+    if _TARGET.fullmatch(config) and not os.path.isfile(config):
+        return config.encode()
+    try:
+        with open(config, "rb") as fh:
+            return fh.read()
+    except OSError as e:
+        raise BuildError(f"--config {config}: {e.strerror}") from e
+
+
+def _head(root: str) -> str:
+    try:
+        r = subprocess.run(
+            ["git", "-C", root, "rev-parse", "-q", "--verify", "HEAD"],
+            capture_output=True,
+            text=True,
+            **signals.CHILD,
+        )
+    except OSError:
+        return ""
+    return r.stdout.strip()
+
+
+def _read(path: str) -> str:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return fh.read()
+    except OSError:
+        return ""
+
+
+def preprocess(build: Build, sources: list[str]) -> dict[str, str]:
+    """``make path/file.i`` for each source (relative to the root): the
+    preprocessed text, by source; a file that does not preprocess is left out."""
+    done: dict[str, str] = {}
+    for src in sources:
+        target = src[:-2] + ".i"
+        try:
+            make(build.root, build.dir, [target])
+        except BuildError:
+            continue
+        text = _read(os.path.join(build.dir, target))
+        if text:
+            done[src] = text
+    return done

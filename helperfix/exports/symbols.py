@@ -1,0 +1,165 @@
+"""Which symbols the kernel exports to modules, and where symbols are defined.
+
+With ``Module.symvers`` (written by a full build) the answer is exact.
+Otherwise the export sites are read from the tree: one fixed-string ``git
+grep`` (plain ``grep -r`` outside git) for ``EXPORT_`` over ``*.c`` and
+``*.S``, each line parsed here.  Names that grep does not credit are then
+confirmed in the preprocessed defining file, where an export made by a
+macro shows as ``__export_symbol_<name>`` (``__ksymtab_<name>`` before
+6.5).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .. import signals
+
+_SITE = re.compile(
+    r"^\s*(?P<macro>(?:ACPI_)?EXPORT_[A-Z_]*)\s*\(\s*(?P<name>[A-Za-z_]\w*)\s*"
+    r"(?:,\s*(?P<ns>\"[^\"]*\"|[A-Za-z_]\w*))?"
+)
+_OTHER_ARCH = re.compile(r"arch/(?P<arch>[^/]+)/")
+
+
+@dataclass(frozen=True)
+class Export:
+    name: str
+    macro: str  # EXPORT_SYMBOL_GPL, ... or the Module.symvers export type
+    namespace: str  # "" when none
+    file: str  # where it is exported (relative), or the module in Module.symvers
+    line: int = 0
+
+
+def names(macro: str, name: str) -> list[str]:
+    """The symbols one export site makes visible to modules."""
+    if "STATIC_CALL_TRAMP" in macro:
+        return [f"__SCT__{name}"]
+    if "STATIC_CALL" in macro:
+        return [f"__SCK__{name}", f"__SCT__{name}"]
+    if "TRACEPOINT_SYMBOL" in macro:
+        tp = f"tp_func_{name}"
+        return [f"__tracepoint_{name}", f"__traceiter_{name}", f"__SCK__{tp}", f"__SCT__{tp}"]
+    return [name]
+
+
+def _namespace(macro: str, ns: str | None) -> str:
+    if "IF_KUNIT" in macro:
+        return "EXPORTED_FOR_KUNIT_TESTING"
+    if "_NS" not in macro or not ns:
+        return ""
+    return ns.strip('"')
+
+
+def parse_sites(lines: Iterable[str], arch: str) -> dict[str, Export]:
+    """``path:line:text`` lines of export sites; other architectures' are left out."""
+    table: dict[str, Export] = {}
+    for raw in lines:
+        path, _, rest = raw.partition(":")
+        number, _, text = rest.partition(":")
+        m = _SITE.match(text)
+        if not m or _foreign(path, arch) or not number.isdigit():
+            continue
+        macro = m["macro"]
+        if "SYMBOL" not in macro and "STATIC_CALL" not in macro:
+            continue
+        ns = _namespace(macro, m["ns"])
+        for n in names(macro, m["name"]):
+            table.setdefault(n, Export(n, macro, ns, path, int(number)))
+    return table
+
+
+def _foreign(path: str, arch: str) -> bool:
+    m = _OTHER_ARCH.match(path)
+    return bool(m and arch and m["arch"] != arch) or path.startswith(("tools/", "Documentation/"))
+
+
+def from_tree(root: str, arch: str) -> dict[str, Export]:
+    return parse_sites(_grep(root, ["-F", "-e", "EXPORT_"]), arch)
+
+
+def from_symvers(path: str) -> dict[str, Export]:
+    """Module.symvers: ``crc<TAB>symbol<TAB>module<TAB>type[<TAB>namespace]``."""
+    table: dict[str, Export] = {}
+    with open(path, encoding="utf-8", errors="replace") as fh:
+        for number, line in enumerate(fh, 1):
+            cols = line.rstrip("\n").split("\t")
+            if len(cols) < 4:
+                raise ValueError(f"{path}:{number}: not a Module.symvers line")
+            ns = cols[4] if len(cols) > 4 else ""
+            table[cols[1]] = Export(cols[1], cols[3], ns, cols[2], number)
+    return table
+
+
+def _grep(root: str, pattern: list[str]) -> list[str]:
+    """``path:line:text`` over the tree's C and assembly sources."""
+    if os.path.isdir(os.path.join(root, ".git")) or os.path.isfile(os.path.join(root, ".git")):
+        cmd = ["git", "-C", root, "grep", "-n", "-I", "--untracked", *pattern, "--", "*.c", "*.S"]
+    else:
+        cmd = ["grep", "-r", "-n", "-I", "--include=*.c", "--include=*.S", *pattern, "."]
+    r = subprocess.run(cmd, cwd=root, capture_output=True, **signals.CHILD)
+    if r.returncode not in (0, 1):
+        err = r.stderr.decode("utf-8", "replace").strip()
+        raise OSError(f"{' '.join(cmd[:4])} failed: {err}")
+    out = r.stdout.decode("utf-8", "replace").splitlines()
+    return [line[2:] if line.startswith("./") else line for line in out]
+
+
+# -- definitions ---------------------------------------------------------
+
+_ASM_DEF = re.compile(r"\b(?:SYM_[A-Z_]*START[A-Z_]*|ENTRY|GLOBAL)\s*\(\s*(\w+)")
+
+
+def definitions(root: str, wanted: Iterable[str], arch: str) -> dict[str, list[tuple[str, int]]]:
+    """Where each name looks defined: a line in column 0 of a .c file that is
+    not a declaration (kernel style puts definitions there), or an assembly
+    ``SYM_*_START(name)`` / ``name:``.  Heuristic; the preprocessed file
+    confirms it."""
+    wanted = sorted(set(wanted))
+    found: dict[str, list[tuple[str, int]]] = {n: [] for n in wanted}
+    if not wanted:
+        return found
+    pattern = ["-w", "-F"] + [x for n in wanted for x in ("-e", n)]
+    for raw in _grep(root, pattern):
+        path, _, rest = raw.partition(":")
+        number, _, text = rest.partition(":")
+        if _foreign(path, arch) or not number.isdigit():
+            continue
+        for name in wanted:
+            if name in text and _defines(text, name, path.endswith(".S")):
+                found[name].append((path, int(number)))
+    return found
+
+
+def _defines(text: str, name: str, asm: bool) -> bool:
+    if asm:
+        m = _ASM_DEF.search(text)
+        return bool(m and m[1] == name) or text.strip().startswith(f"{name}:")
+    if not (text[:1].isalpha() or text[:1] == "_"):
+        return False  # indented, a comment or a directive
+    if text.startswith(_NOT_DEFINITIONS):
+        return False
+    if re.search(rf"\b{re.escape(name)}\s*\(", text) and text.rstrip().endswith(";"):
+        return False  # a prototype
+    return re.search(rf"\b{re.escape(name)}\b", text) is not None
+
+
+_NOT_DEFINITIONS = ("extern ", "static ", "EXPORT_", "ACPI_EXPORT_", "return ")
+
+
+def exported_in(preprocessed: str, name: str) -> Export | None:
+    """The export of ``name`` in a preprocessed file, however its name was built."""
+    for mark in (f"__export_symbol_{name}:", f"__ksymtab_{name}"):
+        at = preprocessed.find(mark)
+        if at < 0:
+            continue
+        tail = preprocessed[at : at + 300]
+        strings = re.findall(r'\.ascii[z]?\s*\\"([^"\\]*)\\"', tail)
+        ns = strings[1] if len(strings) > 1 else ""
+        macro = "EXPORT_SYMBOL_GPL" if strings[:1] == ["GPL"] else "EXPORT_SYMBOL"
+        return Export(name, macro, ns, "", 0)
+    return None

@@ -1,0 +1,181 @@
+"""From reached symbols to verdicts: exported, needs a namespace import, a
+link-error trap, or not exported (modpost will fail)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ..files import atomic_write
+from . import symbols
+from .build import Build, cache_root, preprocess
+from .reach import Reach
+
+NOT_EXPORTED, NAMESPACE, TRAP, OK = "not-exported", "namespace-import", "trap", "ok"
+ORDER = {NOT_EXPORTED: 0, NAMESPACE: 1, TRAP: 2, OK: 3}
+_MAX_CANDIDATES = 4  # defining files preprocessed per name
+
+
+@dataclass(frozen=True)
+class Finding:
+    config: str
+    helper: str
+    helper_file: str  # relative to the tree
+    helper_line: int
+    symbol: str
+    kind: str  # function or variable
+    status: str
+    chain: tuple[str, ...]
+    file: str  # the symbol's declaration, relative
+    line: int
+    defined_in: str | None  # "path:line" of the (likely) definition
+    export: str = ""  # the export macro or Module.symvers type
+    namespace: str = ""
+
+    def row(self) -> dict:
+        return {
+            "helper": self.helper,
+            "symbol": self.symbol,
+            "status": self.status,
+            "chain": list(self.chain),
+            "file": self.file,
+            "line": self.line,
+            "defined_in": self.defined_in,
+            "kind": self.kind,
+            "namespace": self.namespace or None,
+            "export": self.export or None,
+            "helper_file": self.helper_file,
+            "helper_line": self.helper_line,
+            "config": self.config,
+        }
+
+
+@dataclass
+class Exports:
+    """The export table and how to settle a name it does not credit."""
+
+    table: dict[str, symbols.Export]
+    root: str
+    arch: str
+    build: Build | None  # None: no preprocessing (Module.symvers is exact)
+    say: Callable[[str], None]
+
+
+def judge(reaches: list[Reach], exports: Exports, config: str) -> list[Finding]:
+    root = exports.root
+    pending = {r.symbol.name for r in reaches if r.symbol.name not in exports.table}
+    defs = symbols.definitions(root, pending, exports.arch) if pending else {}
+    confirmed = _confirm(exports, pending, defs, reaches)
+    out = []
+    for r in reaches:
+        name = r.symbol.name
+        found = exports.table.get(name) or confirmed.get(name)
+        where = defs.get(name) or []
+        if found is not None:
+            status = NAMESPACE if found.namespace else OK
+            defined = f"{found.file}:{found.line}" if found.line and found.file else None
+        else:
+            status = TRAP if not where and r.symbol.kind == "function" else NOT_EXPORTED
+            ranked = _rank(where, r.symbol.file)
+            defined = f"{ranked[0][0]}:{ranked[0][1]}" if ranked else None
+        out.append(
+            Finding(
+                config,
+                r.helper,
+                _rel(root, r.file),
+                r.line,
+                name,
+                r.symbol.kind,
+                status,
+                r.chain,
+                _rel(root, r.symbol.file),
+                r.symbol.line,
+                defined,
+                found.macro if found else "",
+                found.namespace if found else "",
+            )
+        )
+    out.sort(key=lambda f: (ORDER[f.status], f.helper_file, f.helper_line, f.symbol))
+    return out
+
+
+def _rank(where: list[tuple[str, int]], declared: str) -> list[tuple[str, int]]:
+    """Likely definitions first: the .c file named like the declaring header."""
+    stem = os.path.splitext(os.path.basename(declared))[0]
+    return sorted(where, key=lambda w: (os.path.splitext(os.path.basename(w[0]))[0] != stem, w))
+
+
+def _confirm(
+    exports: Exports,
+    pending: set[str],
+    defs: dict[str, list[tuple[str, int]]],
+    reaches: list[Reach],
+) -> dict[str, symbols.Export]:
+    """Names grep did not credit, looked up in their preprocessed defining
+    files: an export whose name a macro builds shows there."""
+    if exports.build is None or not pending:
+        return {}
+    declared = {r.symbol.name: r.symbol.file for r in reaches}
+    cache = _Cache(exports.build)
+    found: dict[str, symbols.Export] = {}
+    for name in sorted(pending):
+        ranked = _rank(defs.get(name, []), declared[name])
+        files = list(dict.fromkeys(p for p, _ in ranked if p.endswith(".c")))[:_MAX_CANDIDATES]
+        for path in files:
+            hit = cache.lookup(path, name)
+            if hit is not None:
+                found[name] = symbols.Export(name, hit[0], hit[1], path, 0)
+                break
+    cache.save()
+    return found
+
+
+class _Cache:
+    """What preprocessing said about (file, name), keyed by the file's size
+    and mtime and by the build's stamp: a warm run preprocesses nothing."""
+
+    def __init__(self, build: Build) -> None:
+        self.build = build
+        key = hashlib.sha1(build.dir.encode()).hexdigest()[:16]
+        self.path = os.path.join(cache_root(), f"confirm-{key}.json")
+        self.stamp = _stat(os.path.join(build.dir, ".config"))
+        try:
+            with open(self.path, encoding="utf-8") as fh:
+                data = json.load(fh)
+        except (OSError, ValueError):
+            data = {}
+        self.data: dict = data if data.get("stamp") == self.stamp else {"stamp": self.stamp}
+        self.dirty = False
+
+    def lookup(self, path: str, name: str) -> tuple[str, str] | None:
+        stat = _stat(os.path.join(self.build.root, path))
+        entry_key = f"{path}\0{name}"
+        entry = self.data.get(entry_key)
+        if entry is None or entry[0] != stat:
+            text = preprocess(self.build, [path]).get(path, "")
+            e = symbols.exported_in(text, name) if text else None
+            entry = [stat, [e.macro, e.namespace] if e else None]
+            self.data[entry_key] = entry
+            self.dirty = True
+        return tuple(entry[1]) if entry[1] else None
+
+    def save(self) -> None:
+        if self.dirty:
+            os.makedirs(os.path.dirname(self.path), exist_ok=True)
+            atomic_write(self.path, json.dumps(self.data).encode())
+
+
+def _stat(path: str) -> str:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return ""
+    return f"{st.st_size}:{st.st_mtime_ns}"
+
+
+def _rel(root: str, path: str) -> str:
+    rel = os.path.relpath(os.path.realpath(path), os.path.realpath(root))
+    return path if rel.startswith("..") else rel
