@@ -62,6 +62,15 @@ def _staging(directory: str) -> str:
     return directory
 
 
+def cache_dir() -> str:
+    """helperfix's cache: $HELPERFIX_CACHE_DIR, else $XDG_CACHE_HOME/helperfix."""
+    base = os.environ.get("HELPERFIX_CACHE_DIR")
+    if base:
+        return base
+    xdg = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(xdg, "helperfix")
+
+
 def atomic_write(path: str, data: bytes) -> None:
     """Replace ``path`` with ``data`` through a temporary file and a rename.
 

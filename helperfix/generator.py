@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from .c.source import Source
-from .files import atomic_write, read
+from .files import atomic_write, cache_dir, read
 from .kernel import (
     ATOMIC_C,
     ATOMIC_DIR,
@@ -30,14 +30,6 @@ from .kernel import (
     with_checksum,
 )
 from .signals import CHILD
-
-
-def _cache_dir() -> str:
-    base = os.environ.get("HELPERFIX_CACHE_DIR")
-    if base:
-        return base
-    xdg = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(xdg, "helperfix")
 
 
 def _key(root: str, generator: bytes) -> str:
@@ -82,7 +74,7 @@ class _Run:
             self.error = lines[-1] if lines else f"exit status {self.proc.returncode}"
             return None, self.error
         self.cached = out
-        path = os.path.join(_cache_dir(), f"atomic-{self.key}.c")
+        path = os.path.join(cache_dir(), f"atomic-{self.key}.c")
         try:
             os.makedirs(os.path.dirname(path), exist_ok=True)
             atomic_write(path, out)
@@ -94,7 +86,7 @@ class _Run:
 def _start_run(root: str, generator: bytes, original: bool) -> _Run:
     run = _Run(_key(root, generator))
     try:
-        with open(os.path.join(_cache_dir(), f"atomic-{run.key}.c"), "rb") as fh:
+        with open(os.path.join(cache_dir(), f"atomic-{run.key}.c"), "rb") as fh:
             run.cached = fh.read()
             return run
     except OSError:

@@ -49,26 +49,47 @@ def analyse(root: str, options: Options, say: Callable[[str], None]) -> Result:
         units = _units(root, options, say)
         result = Result()
         tables: dict[str, dict[str, symbols.Export]] = {}
-        for config, command, build in units:
-            signals.checkpoint()
-            say(f"parsing {flags.HELPERS_SRC} ({config})")
-            tu = unit.parse(command, say)
-            walker = reach.Walker(tu, reach.own_files(os.path.dirname(command.source)))
-            helpers = list(walker.helpers())
-            reaches = [r for h in helpers for r in walker.reach(h)]
-            result.helpers[config] = len(helpers)
-            result.traps_left_out += sum(r.symbol.trap for r in reaches)
-            reaches = [r for r in reaches if not r.symbol.trap]
-            arch = _arch(command)
+
+        def table(arch: str) -> dict[str, symbols.Export]:
             if arch not in tables:
                 tables[arch] = _table(root, options, arch, say)
-            exports = Exports(tables[arch], root, arch, None if options.symvers else build, say)
-            result.findings += judge(reaches, exports, config)
+            return tables[arch]
+
+        for config, command, build in units:
+            signals.checkpoint()
+            build = None if options.symvers else build
+            analyse_unit(root, config, command, build, table, result, say)
         return result
     except (BuildError, FlagsError, UnitError) as e:
         raise ExportsError(str(e)) from e
     except OSError as e:
         raise ExportsError(f"{getattr(e, 'filename', None) or root}: {e.strerror or e}") from e
+
+
+def analyse_unit(
+    root: str,
+    config: str,
+    command: flags.Command,
+    build: Build | None,
+    table: Callable[[str], dict[str, symbols.Export]],
+    result: Result,
+    say: Callable[[str], None],
+) -> None:
+    """One parsed unit's verdicts into ``result``.  The helpers are the
+    functions defined beside ``command.source``; ``build`` (when given)
+    preprocesses defining files to confirm names grep did not credit."""
+    shown = os.path.relpath(command.source, root)
+    say(f"parsing {command.source if shown.startswith('..') else shown} ({config})")
+    tu = unit.parse(command, say)
+    walker = reach.Walker(tu, reach.own_files(os.path.dirname(command.source)))
+    helpers = list(walker.helpers())
+    reaches = [r for h in helpers for r in walker.reach(h)]
+    result.helpers[config] = len(helpers)
+    result.traps_left_out += sum(r.symbol.trap for r in reaches)
+    reaches = [r for r in reaches if not r.symbol.trap]
+    arch = _arch(command)
+    exports = Exports(table(arch), root, arch, build, say)
+    result.findings += judge(reaches, exports, config)
 
 
 def _units(

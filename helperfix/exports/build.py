@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .. import signals
-from ..files import atomic_write
+from ..files import atomic_write, cache_dir
 from .flags import HELPERS_O
 
 TOOLS = ("make", "clang", "ld.lld", "llvm-ar", "llvm-nm", "llvm-objcopy", "flex", "bison", "bc")
@@ -45,8 +45,7 @@ class Build:
 
 
 def cache_root() -> str:
-    xdg = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(xdg, "helperfix", "exports")
+    return os.path.join(cache_dir(), "exports")
 
 
 def label(config: str) -> str:
