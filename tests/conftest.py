@@ -42,15 +42,15 @@ def copy_tree(src: Path, dst: Path) -> Path:
 
 
 def run(
-    *args: str, cwd: Path | None = None, stdin: bytes | None = None
+    *args: str, cwd: Path | None = None, stdin: bytes | None = None, env: dict | None = None
 ) -> subprocess.CompletedProcess:
-    """Run the real CLI in a subprocess, as a user would."""
+    """Run the real CLI in a subprocess, as a user would (``env`` overrides)."""
     return subprocess.run(
         [sys.executable, "-m", "helperfix", *args],
         cwd=cwd,
         input=stdin,
         capture_output=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
     )
 
 

@@ -3,6 +3,7 @@ SARIF and GitHub annotations through the lint emitters."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 from ..diagnostics import Diagnostic
@@ -13,10 +14,10 @@ from .verdict import NAMESPACE, NOT_EXPORTED, OK, TRAP, Finding
 _TYPE = {NOT_EXPORTED: types.UNEXPORTED, NAMESPACE: types.NAMESPACE, TRAP: types.TRAP}
 
 
-def message(f: Finding) -> str:
+def message(f: Finding, configs: list[str]) -> str:
     via = " -> ".join(f.chain)
     where = f" (declared at {f.file}:{f.line})" if f.file else ""
-    tag = f" [{f.config}]"
+    tag = f" [{', '.join(configs)}]"
     if f.status == NOT_EXPORTED:
         home = f"; defined in {f.defined_in}" if f.defined_in else ""
         return (
@@ -35,18 +36,22 @@ def message(f: Finding) -> str:
 
 
 def diagnostics(findings: list[Finding]) -> list[Diagnostic]:
-    """Every verdict but ``ok``, as the diagnostics ``check`` emits."""
+    """Every verdict but ``ok``, as the diagnostics ``check`` emits; the same
+    verdict under several configs is one diagnostic naming them all."""
+    configs: dict[Finding, list[str]] = {}
+    for f in findings:
+        if f.status != OK:
+            configs.setdefault(dataclasses.replace(f, config=""), []).append(f.config)
     return [
         Diagnostic(
             f.helper_file,
             f.helper_line,
-            message(f),
+            message(f, names),
             _TYPE[f.status].level,
             _TYPE[f.status].name,
             helper=f.helper,
         )
-        for f in findings
-        if f.status != OK
+        for f, names in configs.items()
     ]
 
 

@@ -158,7 +158,7 @@ def exported_in(preprocessed: str, name: str) -> Export | None:
         if at < 0:
             continue
         tail = preprocessed[at : at + 300]
-        strings = re.findall(r'\.ascii[z]?\s*\\"([^"\\]*)\\"', tail)
+        strings = re.findall(r'\.asci[iz]\s*\\"([^"\\]*)\\"', tail)
         ns = strings[1] if len(strings) > 1 else ""
         macro = "EXPORT_SYMBOL_GPL" if strings[:1] == ["GPL"] else "EXPORT_SYMBOL"
         return Export(name, macro, ns, "", 0)

@@ -36,7 +36,7 @@ def parse(command: Command, say=None) -> ci.TranslationUnit:
         shown = [_where(d) for d in errors[:5]]
         more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
         raise UnitError(
-            f"{len(errors)} errors parsing {command.source} with the flags of "
+            f"{len(errors)} error{'s' if len(errors) > 1 else ''} parsing {command.source} with the flags of "
             f"{command.origin}:\n  " + "\n  ".join(shown) + more
         )
     return tu
