@@ -243,7 +243,7 @@ def test_exported_in_preprocessed(text, name, expected):
     assert (None if e is None else (e.macro, e.namespace)) == expected
 
 
-def test_symvers(tmp_path):
+def test_symvers_file(tmp_path):
     good = tmp_path / "Module.symvers"
     good.write_text(
         "0x1\tvrealloc_noprof\tvmlinux\tEXPORT_SYMBOL\t\n0x2\tdma_buf_get\tvmlinux\tEXPORT_SYMBOL_GPL\tDMA_BUF\n"
@@ -506,7 +506,7 @@ def test_several_configs(kernel, configs):
     assert rt_only  # a real-time kernel reaches other symbols (rt_spin_lock, ...)
 
 
-def test_symvers(kernel, configs, tmp_path):
+def test_symvers_on_612(kernel, configs, tmp_path):
     """With Module.symvers the table is exact: what it lists is exported."""
     table = symbols.from_tree(str(kernel), "x86")
     table.pop("_raw_spin_lock")

@@ -35,9 +35,11 @@ def parse(command: Command, say=None) -> ci.TranslationUnit:
     if errors:
         shown = [_where(d) for d in errors[:5]]
         more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
+        count = f"{len(errors)} error" + ("s" if len(errors) > 1 else "")
         raise UnitError(
-            f"{len(errors)} error{'s' if len(errors) > 1 else ''} parsing {command.source} with the flags of "
-            f"{command.origin}:\n  " + "\n  ".join(shown) + more
+            f"{count} parsing {command.source} with the flags of {command.origin}:\n  "
+            + "\n  ".join(shown)
+            + more
         )
     return tu
 
