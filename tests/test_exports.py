@@ -346,9 +346,21 @@ def test_parse_error_names_file_and_line(tmp_path):
 # -- usage and configuration errors (no kernel needed) -------------------
 
 
-def test_in_tree_config_is_refused(tmp_path):
+def _tree(tmp_path: Path) -> Path:
     (tmp_path / "rust/helpers").mkdir(parents=True)
+    (tmp_path / "rust/helpers/helpers.c").write_text("// SPDX-License-Identifier: GPL-2.0\n")
     (tmp_path / "Makefile").write_text("all:\n")
+    return tmp_path
+
+
+def test_old_tree_is_named(tmp_path):
+    (tmp_path / "Makefile").write_text("all:\n")
+    r = run("exports", "--root", str(tmp_path), "-q")
+    assert r.returncode == 2 and b"no rust/helpers/helpers.c (the helpers moved" in r.stderr
+
+
+def test_in_tree_config_is_refused(tmp_path):
+    _tree(tmp_path)
     (tmp_path / ".config").write_text("CONFIG_X=y\n")
     r = run("exports", "--root", str(tmp_path), "-q")
     assert r.returncode == 2
@@ -356,8 +368,7 @@ def test_in_tree_config_is_refused(tmp_path):
 
 
 def test_missing_tools_are_named(tmp_path):
-    (tmp_path / "rust/helpers").mkdir(parents=True)
-    (tmp_path / "Makefile").write_text("all:\n")
+    _tree(tmp_path)
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     os.symlink(shutil.which("git"), bin_dir / "git")
@@ -532,3 +543,47 @@ def test_check_exports_gate(kernel, configs):
     broken = run("check", "--exports", "--build-dir", "/nonexistent", cwd=kernel)
     assert broken.returncode == 2
     assert b"EXPORTS_UNAVAILABLE: /nonexistent: not a configured build" in broken.stdout
+
+
+def test_compile_commands(kernel, configs, tmp_path):
+    """compile_commands.json from the kernel's own generator gives the same verdicts."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "compile_commands.json"
+    gen = kernel / "scripts/clang-tools/gen_compile_commands.py"
+    subprocess.run(
+        [sys.executable, str(gen), "-d", configs["defconfig"].dir, "-o", str(out)], check=True
+    )
+    r = run("exports", "--compile-commands", str(out), "--format", "json", cwd=kernel)
+    rows = _rows(r)
+    assert [x["symbol"] for x in rows if x["status"] != "ok"] == ["vrealloc_noprof"]
+    assert {x["config"] for x in rows} == {"compile_commands"}
+    assert b"without being confirmed" in r.stderr  # no build folder: said once
+
+
+def test_interrupted_configure_stops_make(kernel, tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "HELPERFIX_CACHE_DIR": str(tmp_path / "cache")}
+    p = subprocess.Popen(
+        [sys.executable, "-m", "helperfix", "exports"],
+        cwd=kernel,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.time() + 60
+    while not list((tmp_path / "cache").glob("exports/*/Makefile")) and time.time() < deadline:
+        time.sleep(0.2)  # make has started writing the build folder
+    p.send_signal(signal.SIGINT)
+    _, err = p.communicate(timeout=60)
+    assert p.returncode == 130, err.decode()
+    assert b"interrupted (SIGINT)" in err
+    (build,) = (tmp_path / "cache" / "exports").iterdir()
+    assert not (build / ".helperfix-stamp").exists()  # the next run configures again
+    ps = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
+    assert f"O={build}" not in ps  # make and its children were stopped

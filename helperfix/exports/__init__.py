@@ -55,6 +55,11 @@ def analyse(root: str, options: Options, say: Callable[[str], None]) -> Result:
                 tables[arch] = _table(root, options, arch, say)
             return tables[arch]
 
+        if not options.symvers and any(build is None for _, _, build in units):
+            say(
+                "no build folder: names that grep does not credit are reported without "
+                "being confirmed in their preprocessed files (give --build-dir to confirm)"
+            )
         for config, command, build in units:
             signals.checkpoint()
             build = None if options.symvers else build

@@ -104,19 +104,24 @@ def make(root: str, out: str, targets: list[str], jobs: int = 1) -> None:
 
 
 def _preflight(root: str) -> None:
+    if not os.path.isfile(os.path.join(root, "Makefile")):
+        raise BuildError(f"{root}: no top-level Makefile (not a kernel tree?)")
+    if not os.path.isfile(os.path.join(root, "rust/helpers/helpers.c")):
+        raise BuildError(
+            f"{root}: no rust/helpers/helpers.c (the helpers moved there in 6.11; "
+            "older trees keep them in rust/helpers.c, which helperfix does not analyse)"
+        )
+    if os.path.exists(os.path.join(root, ".config")):
+        raise BuildError(
+            f"{root} is configured in place (.config): Kbuild refuses O= builds beside it; "
+            "use --build-dir . to analyse that configuration, or 'make mrproper'"
+        )
     missing = [t for t in TOOLS if shutil.which(t) is None]
     if missing:
         raise BuildError(
             f"cannot configure {root}: {', '.join(missing)} not found "
             f"(Debian: apt-get install {PACKAGES}); or give --build-dir or --compile-commands"
         )
-    if os.path.exists(os.path.join(root, ".config")):
-        raise BuildError(
-            f"{root} is configured in place (.config): Kbuild refuses O= builds beside it; "
-            "use --build-dir . (after building rust/helpers/helpers.o) or 'make mrproper'"
-        )
-    if not os.path.isfile(os.path.join(root, "Makefile")):
-        raise BuildError(f"{root}: no top-level Makefile (not a kernel tree?)")
 
 
 def _config_text(config: str) -> bytes:
