@@ -335,6 +335,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
         if args.paths or args.root:
             raise TreeError("--patch takes no PATH or --root (use --tree DIR)")
+        if args.exports:
+            raise TreeError("--exports analyses a configured tree, not a patch")
         name = "<stdin>" if args.patch == "-" else args.patch
         try:
             with sys.stdin.buffer if args.patch == "-" else open(args.patch, "rb") as fh:
@@ -360,6 +362,11 @@ def cmd_check(args: argparse.Namespace) -> int:
         findings, lines, bad = check_tree(
             root, paths, max(1, args.jobs), args.max_file_size, block, progress
         )
+        given = [o for o in ("build_dir", "compile_commands", "symvers") if getattr(args, o)]
+        if (given or args.configs) and not args.exports:
+            raise TreeError(
+                "--build-dir, --compile-commands, --symvers and --config go with --exports"
+            )
         if args.exports:
             more, failed = _exports_findings(root, args)
             findings, bad = findings + more, bad or failed

@@ -587,3 +587,30 @@ def test_interrupted_configure_stops_make(kernel, tmp_path):
     assert not (build / ".helperfix-stamp").exists()  # the next run configures again
     ps = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
     assert f"O={build}" not in ps  # make and its children were stopped
+
+
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["check", "--build-dir", "x"], b"go with --exports"),
+        (["check", "--config", "defconfig"], b"go with --exports"),
+        (
+            ["check", "--patch", "-", "--exports"],
+            b"--exports analyses a configured tree, not a patch",
+        ),
+    ],
+)
+def test_check_exports_usage(tmp_path, args, message):
+    (tmp_path / "rust/helpers").mkdir(parents=True)
+    r = run(*args, cwd=tmp_path, stdin=b"")
+    assert r.returncode == 2 and message in r.stderr
+
+
+def test_config_file_named_like_a_target(tmp_path, monkeypatch):
+    """'rt.config' in the cwd is a file, not a make target."""
+    from helperfix.exports.build import is_target, label
+
+    monkeypatch.chdir(tmp_path)
+    assert is_target("rt.config") and is_target("defconfig")
+    (tmp_path / "rt.config").write_text("CONFIG_X=y\n")
+    assert not is_target("rt.config") and label(str(tmp_path / "rt.config")) == "rt.config"

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from .. import signals
 from . import flags, reach, symbols, unit
-from .build import KCFLAGS, Build, BuildError, configured, label, make
+from .build import KCFLAGS, Build, BuildError, configured, is_target, label, make
 from .flags import FlagsError
 from .unit import UnitError
 from .verdict import Exports, Finding, judge
@@ -93,7 +93,7 @@ def analyse_unit(
     result.traps_left_out += sum(r.symbol.trap for r in reaches)
     reaches = [r for r in reaches if not r.symbol.trap]
     arch = _arch(command)
-    exports = Exports(table(arch), root, arch, build, say)
+    exports = Exports(table(arch), root, arch, build)
     result.findings += judge(reaches, exports, config)
 
 
@@ -116,6 +116,7 @@ def _units(
         return [("build-dir", flags.from_cmd_file(out), Build(root, out, "", True))]
     units = []
     for config in options.configs or ("defconfig",):
+        config = config if is_target(config) else os.path.abspath(config)
         build = configured(root, config, options.jobs, say)
         units.append((label(config), flags.from_cmd_file(build.dir), build))
     return units

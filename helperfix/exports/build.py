@@ -48,8 +48,13 @@ def cache_root() -> str:
     return os.path.join(cache_dir(), "exports")
 
 
+def is_target(config: str) -> bool:
+    """A make target (defconfig, tinyconfig, ...) rather than a .config file."""
+    return bool(_TARGET.fullmatch(config)) and not os.path.isfile(config)
+
+
 def label(config: str) -> str:
-    return config if _TARGET.fullmatch(config) else os.path.basename(config)
+    return config if is_target(config) else os.path.basename(config)
 
 
 def configured(root: str, config: str, jobs: int, say: Callable[[str], None]) -> Build:
@@ -65,7 +70,7 @@ def configured(root: str, config: str, jobs: int, say: Callable[[str], None]) ->
     _preflight(root)
     os.makedirs(out, exist_ok=True)
     say(f"configuring {label(config)} in {out} (make LLVM=1; first run about half a minute)")
-    if _TARGET.fullmatch(config):
+    if is_target(config):
         make(root, out, [config], jobs)
     else:
         atomic_write(os.path.join(out, ".config"), text)
@@ -125,7 +130,7 @@ def _preflight(root: str) -> None:
 
 
 def _config_text(config: str) -> bytes:
-    if _TARGET.fullmatch(config) and not os.path.isfile(config):
+    if is_target(config):
         return config.encode()
     try:
         with open(config, "rb") as fh:

@@ -100,7 +100,7 @@ def _command(directory: str, line: str, origin: str) -> Command:
             continue
         elif w in _PATH_OPTS:
             args += [w, _absolute(directory, next(it, ""))]
-        elif w.startswith(_PATH_OPTS[:1]) and not w.startswith("-include"):
+        elif w.startswith("-I"):
             args.append("-I" + _absolute(directory, w[2:]))
         elif w.endswith(".c") and not w.startswith("-"):
             source = _absolute(directory, w)

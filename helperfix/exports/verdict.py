@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..files import atomic_write
@@ -61,7 +60,6 @@ class Exports:
     root: str
     arch: str
     build: Build | None  # None: no preprocessing (Module.symvers is exact)
-    say: Callable[[str], None]
 
 
 def judge(reaches: list[Reach], exports: Exports, config: str) -> list[Finding]:
