@@ -16,6 +16,7 @@ from dataclasses import fields
 from . import __version__, signals
 from .batch import MAX_FILE_SIZE
 from .diagnostics import ERROR, WARNING, emit, unique
+from .exports.command import cmd_exports, exports_args, exports_findings, exports_options
 from .format import FormatError
 from .kernel import HELPERS, HELPERS_C, helpers_block_for
 from .mode import Mode, WriteBack
@@ -127,33 +128,8 @@ def _check_args(c: argparse.ArgumentParser) -> None:
         action="store_true",
         help="also predict modpost failures of inlined helpers (see 'helperfix exports')",
     )
-    _exports_options(c)
+    exports_options(c)
     _block_option(c)
-
-
-def _exports_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--build-dir", metavar="DIR", help="a configured build (O=) to take flags from")
-    p.add_argument(
-        "--compile-commands", metavar="FILE", help="compile_commands.json holding helpers.c"
-    )
-    p.add_argument("--symvers", metavar="FILE", help="Module.symvers of a full build (exact)")
-    p.add_argument(
-        "--config",
-        dest="configs",
-        action="append",
-        default=[],
-        metavar="defconfig|FILE",
-        help="configure helperfix's cached build from this make target or .config "
-        "(default: defconfig); may be given several times",
-    )
-
-
-def _exports_args(e: argparse.ArgumentParser) -> None:
-    e.add_argument("--root", help="the kernel tree (default: found from the cwd)")
-    _exports_options(e)
-    e.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text")
-    e.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
-    e.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
 
 
 def _series_args(se: argparse.ArgumentParser) -> None:
@@ -192,7 +168,7 @@ _COMMANDS = {
     "check": ("lint gate: report what is not migrated (tree or patch)", _check_args),
     "series": ("the migration as a mailing-list patch series (git tree)", _series_args),
     "list": ("inventory of helper definitions", _list_args),
-    "exports": ("predict modpost failures of inlined helpers (configured tree)", _exports_args),
+    "exports": ("predict modpost failures of inlined helpers (configured tree)", exports_args),
 }
 
 
@@ -362,62 +338,12 @@ def cmd_check(args: argparse.Namespace) -> int:
         findings, lines, bad = check_tree(
             root, paths, max(1, args.jobs), args.max_file_size, block, progress
         )
-        given = [o for o in ("build_dir", "compile_commands", "symvers") if getattr(args, o)]
-        if (given or args.configs) and not args.exports:
-            raise TreeError(
-                "--build-dir, --compile-commands, --symvers and --config go with --exports"
-            )
-        if args.exports:
-            more, failed = _exports_findings(root, args)
-            findings, bad = findings + more, bad or failed
+        more, failed = exports_findings(root, args)
+        findings, bad = findings + more, bad or failed
     sys.stdout.write(render(args.format, findings, lines, note))
     if bad:
         return EXIT_ERROR
     return EXIT_FOUND if any(f.level in (ERROR, WARNING) for f in findings) else EXIT_OK
-
-
-def _exports_options_of(args: argparse.Namespace):
-    from .exports import Options
-
-    return Options(
-        args.build_dir,
-        args.compile_commands,
-        args.symvers,
-        tuple(args.configs),
-        max(1, args.jobs),
-    )
-
-
-def _exports_findings(root: str, args: argparse.Namespace) -> tuple[list, bool]:
-    """check --exports: the verdicts as findings; a tree that cannot be
-    configured or parsed is an input error (the gate fails with status 2)."""
-    from .diagnostics import Diagnostic
-    from .exports import ExportsError, analyse, report
-    from .lint.exports import UNAVAILABLE
-
-    say = Progress(args.quiet)
-    try:
-        result = analyse(root, _exports_options_of(args), lambda m: say(f"exports: {m}"))
-    except ExportsError as e:
-        return [Diagnostic(HELPERS_C, 0, str(e), ERROR, UNAVAILABLE.name)], True
-    return report.diagnostics(result.findings), False
-
-
-def cmd_exports(args: argparse.Namespace) -> int:
-    from .exports import ExportsError, analyse, report, verdict
-
-    root = os.path.abspath(args.root) if args.root else find_root(os.getcwd())
-    say = Progress(args.quiet)
-    try:
-        result = analyse(root, _exports_options_of(args), say)
-    except ExportsError as e:
-        print(f"helperfix: error: {e}", file=sys.stderr)
-        return EXIT_ERROR
-    sys.stdout.write(
-        report.render(args.format, result.findings, result.helpers, result.traps_left_out)
-    )
-    bad = any(f.status == verdict.NOT_EXPORTED for f in result.findings)
-    return EXIT_FOUND if bad else EXIT_OK
 
 
 def cmd_series(args: argparse.Namespace) -> int:
