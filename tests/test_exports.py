@@ -185,34 +185,45 @@ def test_export_sites(line, expected):
     assert {n: (e.macro, e.namespace) for n, e in table.items()} == expected
 
 
+F, V = "function", "variable"
 DEFS = [
     (
         "void *vrealloc_noprof(const void *p, size_t size, gfp_t flags)",
         "vrealloc_noprof",
+        F,
         False,
         True,
     ),
     (
         "void *vrealloc_noprof(const void *p, size_t size, gfp_t flags);",
         "vrealloc_noprof",
+        F,
         False,
         False,
     ),
-    ("extern int x;", "x", False, False),
-    ("int x;", "x", False, True),
-    ("DEFINE_PER_CPU(unsigned long, cpu_dr7);", "cpu_dr7", False, True),
-    ("static void f(void)", "f", False, False),
-    ("\tf();", "f", False, False),
-    ("EXPORT_SYMBOL(f);", "f", False, False),
-    ("SYM_FUNC_START(memcpy)", "memcpy", True, True),
-    ("memcpy:", "memcpy", True, True),
-    ("\tcall memcpy", "memcpy", True, False),
+    ("noinline void __sched mutex_lock(struct mutex *lock)", "mutex_lock", F, False, True),
+    ("void f(int a,", "f", F, False, True),
+    ("void rust_helper_c(void) { f(); }", "f", F, False, False),  # a caller on one line
+    ("static void f(void)", "f", F, False, False),
+    ("\tf();", "f", F, False, False),
+    ("EXPORT_SYMBOL(f);", "f", F, False, False),
+    ("late_initcall(f);", "f", F, False, False),
+    ("extern int x;", "x", V, False, False),
+    ("int x;", "x", V, False, True),
+    ("unsigned long page_offset_base __ro_after_init = 1;", "page_offset_base", V, False, True),
+    ("struct page *vmemmap_base = x;", "vmemmap_base", V, False, True),
+    ("DEFINE_PER_CPU(unsigned long, cpu_dr7);", "cpu_dr7", V, False, True),
+    ("DEFINE_STATIC_KEY_FALSE(sched_smt_present);", "sched_smt_present", V, False, True),
+    ("int y = x;", "x", V, False, False),
+    ("SYM_FUNC_START(memcpy)", "memcpy", F, True, True),
+    ("memcpy:", "memcpy", F, True, True),
+    ("\tcall memcpy", "memcpy", F, True, False),
 ]
 
 
-@pytest.mark.parametrize("text,name,asm,expected", DEFS, ids=[d[0] for d in DEFS])
-def test_definition_lines(text, name, asm, expected):
-    assert symbols._defines(text, name, asm) is expected
+@pytest.mark.parametrize("text,name,kind,asm,expected", DEFS, ids=[d[0] for d in DEFS])
+def test_definition_lines(text, name, kind, asm, expected):
+    assert symbols._defines(text, name, kind, asm) is expected
 
 
 PREPROCESSED = [

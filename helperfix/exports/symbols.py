@@ -31,7 +31,7 @@ class Export:
     name: str
     macro: str  # EXPORT_SYMBOL_GPL, ... or the Module.symvers export type
     namespace: str  # "" when none
-    file: str  # where it is exported (relative), or the module in Module.symvers
+    file: str  # where it is exported (relative); "" from Module.symvers
     line: int = 0
 
 
@@ -91,7 +91,7 @@ def from_symvers(path: str) -> dict[str, Export]:
             if len(cols) < 4:
                 raise ValueError(f"{path}:{number}: not a Module.symvers line")
             ns = cols[4] if len(cols) > 4 else ""
-            table[cols[1]] = Export(cols[1], cols[3], ns, cols[2], number)
+            table[cols[1]] = Export(cols[1], cols[3], ns, "", 0)  # no source file
     return table
 
 
@@ -114,41 +114,42 @@ def _grep(root: str, pattern: list[str]) -> list[str]:
 _ASM_DEF = re.compile(r"\b(?:SYM_[A-Z_]*START[A-Z_]*|ENTRY|GLOBAL)\s*\(\s*(\w+)")
 
 
-def definitions(root: str, wanted: Iterable[str], arch: str) -> dict[str, list[tuple[str, int]]]:
-    """Where each name looks defined: a line in column 0 of a .c file that is
-    not a declaration (kernel style puts definitions there), or an assembly
-    ``SYM_*_START(name)`` / ``name:``.  Heuristic; the preprocessed file
-    confirms it."""
-    wanted = sorted(set(wanted))
+def definitions(root: str, wanted: dict[str, str], arch: str) -> dict[str, list[tuple[str, int]]]:
+    """Where each name (with its kind, function or variable) looks defined:
+    in column 0 of a .c file, the declarator of a definition (kernel style
+    puts it there), or ``SYM_*_START(name)`` / ``name:`` in a .S file.
+    Heuristic; the preprocessed file confirms it."""
     found: dict[str, list[tuple[str, int]]] = {n: [] for n in wanted}
     if not wanted:
         return found
-    pattern = ["-w", "-F"] + [x for n in wanted for x in ("-e", n)]
+    pattern = ["-w", "-F"] + [x for n in sorted(wanted) for x in ("-e", n)]
     for raw in _grep(root, pattern):
         path, _, rest = raw.partition(":")
         number, _, text = rest.partition(":")
         if _foreign(path, arch) or not number.isdigit():
             continue
-        for name in wanted:
-            if name in text and _defines(text, name, path.endswith(".S")):
+        for name, kind in wanted.items():
+            if name in text and _defines(text, name, kind, path.endswith(".S")):
                 found[name].append((path, int(number)))
     return found
 
 
-def _defines(text: str, name: str, asm: bool) -> bool:
+# Before the declarator: a return type, qualifiers and attributes without
+# arguments, pointers.
+_PREFIX = r"^(?!extern\b|static\b|return\b)[A-Za-z_][\w\s*]*?"
+
+
+def _defines(text: str, name: str, kind: str, asm: bool) -> bool:
     if asm:
         m = _ASM_DEF.search(text)
         return bool(m and m[1] == name) or text.strip().startswith(f"{name}:")
-    if not (text[:1].isalpha() or text[:1] == "_"):
-        return False  # indented, a comment or a directive
-    if text.startswith(_NOT_DEFINITIONS):
-        return False
-    if re.search(rf"\b{re.escape(name)}\s*\(", text) and text.rstrip().endswith(";"):
-        return False  # a prototype
-    return re.search(rf"\b{re.escape(name)}\b", text) is not None
-
-
-_NOT_DEFINITIONS = ("extern ", "static ", "EXPORT_", "ACPI_EXPORT_", "return ")
+    word = re.escape(name)
+    if kind == "function":
+        return re.match(rf"{_PREFIX}\b{word}\s*\((?!.*\)\s*;\s*$)", text) is not None
+    return (
+        re.match(rf"{_PREFIX}\b{word}\s*(=|;|\[|__)", text) is not None
+        or re.match(rf"^[A-Z_]*DEFINE[A-Z_]*\(.*\b{word}\b", text) is not None
+    )
 
 
 def exported_in(preprocessed: str, name: str) -> Export | None:

@@ -64,8 +64,8 @@ class Exports:
 
 def judge(reaches: list[Reach], exports: Exports, config: str) -> list[Finding]:
     root = exports.root
-    pending = {r.symbol.name for r in reaches if r.symbol.name not in exports.table}
-    defs = symbols.definitions(root, pending, exports.arch) if pending else {}
+    pending = {r.symbol.name: r.symbol.kind for r in reaches if r.symbol.name not in exports.table}
+    defs = symbols.definitions(root, pending, exports.arch)
     confirmed = _confirm(exports, pending, defs, reaches)
     out = []
     for r in reaches:
@@ -108,7 +108,7 @@ def _rank(where: list[tuple[str, int]], declared: str) -> list[tuple[str, int]]:
 
 def _confirm(
     exports: Exports,
-    pending: set[str],
+    pending: dict[str, str],
     defs: dict[str, list[tuple[str, int]]],
     reaches: list[Reach],
 ) -> dict[str, symbols.Export]:
