@@ -62,22 +62,27 @@ def configured(root: str, config: str, jobs: int, say: Callable[[str], None]) ->
     text = _config_text(config)
     key = hashlib.sha1(f"{os.path.realpath(root)}\0{config}".encode()).hexdigest()[:16]
     out = os.path.join(cache_root(), f"{label(config)}-{key}")
-    stamp = json.dumps({"config": hashlib.sha1(text).hexdigest(), "head": _head(root)})
-    if _read(os.path.join(out, _STAMP)) == stamp and os.path.exists(
-        os.path.join(out, "rust/helpers/.helpers.o.cmd")
-    ):
+    stamp = {"config": hashlib.sha1(text).hexdigest(), "head": _head(root)}
+    try:
+        old = json.loads(_read(os.path.join(out, _STAMP)) or "{}")
+    except ValueError:
+        old = {}
+    if old == stamp and os.path.exists(os.path.join(out, "rust/helpers/.helpers.o.cmd")):
         return Build(root, out, config, True)
     _preflight(root)
     os.makedirs(out, exist_ok=True)
-    say(f"configuring {label(config)} in {out} (make LLVM=1; first run about half a minute)")
-    if is_target(config):
-        make(root, out, [config], jobs)
+    if old.get("config") == stamp["config"] and os.path.exists(os.path.join(out, ".config")):
+        say(f"updating {label(config)} in {out} (the tree is at another commit)")
     else:
-        atomic_write(os.path.join(out, ".config"), text)
-        make(root, out, ["olddefconfig"], jobs)
+        say(f"configuring {label(config)} in {out} (make LLVM=1; first run about half a minute)")
+        if is_target(config):
+            make(root, out, [config], jobs)
+        else:
+            atomic_write(os.path.join(out, ".config"), text)
+            make(root, out, ["olddefconfig"], jobs)
     make(root, out, ["prepare"], jobs)
     make(root, out, [KCFLAGS, HELPERS_O], jobs)
-    atomic_write(os.path.join(out, _STAMP), stamp.encode())
+    atomic_write(os.path.join(out, _STAMP), json.dumps(stamp).encode())
     return Build(root, out, config, False)
 
 
