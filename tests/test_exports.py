@@ -625,3 +625,13 @@ def test_config_file_named_like_a_target(tmp_path, monkeypatch):
     assert is_target("rt.config") and is_target("defconfig")
     (tmp_path / "rt.config").write_text("CONFIG_X=y\n")
     assert not is_target("rt.config") and label(str(tmp_path / "rt.config")) == "rt.config"
+
+
+def test_tree_at_another_commit_updates_the_build(kernel, configs):
+    stamp = Path(configs["defconfig"].dir) / ".helperfix-stamp"
+    data = json.loads(stamp.read_text())
+    stamp.write_text(json.dumps({**data, "head": "0" * 40}))
+    r = run("exports", "--format", "json", cwd=kernel)
+    assert b"updating defconfig" in r.stderr and b"configuring" not in r.stderr
+    assert [x["symbol"] for x in _rows(r) if x["status"] != "ok"] == ["vrealloc_noprof"]
+    assert json.loads(stamp.read_text()) == data  # back at the checkout's commit
