@@ -21,16 +21,19 @@ from helperfix.exports import flags, reach, symbols, unit
 DATA = ROOT / "tests" / "data" / "exports"
 
 
-def reached(tmp_path: Path, source: str) -> dict[str, tuple[tuple[str, ...], bool]]:
-    """symbol -> (chain, trap) for every helper of a one-file unit."""
+def reached(
+    tmp_path: Path, source: str, helper: str | None = None
+) -> dict[str, tuple[tuple[str, ...], bool]]:
+    """symbol -> (chain, trap) for every helper of a one-file unit (or one)."""
     (tmp_path / "helpers").mkdir(exist_ok=True)
     src = tmp_path / "helpers" / "unit.c"
     src.write_text(source)
     command = flags.Command(str(tmp_path), str(src), flags.EXTRA, "clang", "test")
     walker = reach.Walker(unit.parse(command), reach.own_files(str(tmp_path / "helpers")))
     out = {}
-    for h in walker.helpers():
-        for r in walker.reach(h):
+    for h in walker.helpers():  # every helper is walked, in order, as the command does
+        found = walker.reach(h)
+        for r in found if helper in (None, h.spelling) else ():
             out[r.symbol.name] = (r.chain, r.symbol.trap)
     return out
 
@@ -345,6 +348,18 @@ def test_cmd_file_errors(tmp_path):
     (tmp_path / "rust/helpers/.helpers.o.cmd").write_text("garbage\n")
     with pytest.raises(flags.FlagsError, match=r"\.helpers\.o\.cmd:1: no savedcmd_"):
         flags.from_cmd_file(str(tmp_path))
+
+
+def test_mutual_recursion_entered_from_both_ends(tmp_path):
+    """A function whose walk was cut short by recursion is not memoised
+    half-done: the second helper still sees everything."""
+    src = PRELUDE + (
+        "static void b(int n);\nstatic void a(int n) { if (n) b(n - 1); ext(); }\n"
+        "static void b(int n) { if (n) a(n - 1); dead(); }\n"
+        "void h(void) { b(1); }\nvoid g(void) { a(1); }\n"
+    )
+    assert set(reached(tmp_path, src, "g")) == {"ext", "dead"}
+    assert set(reached(tmp_path, src, "h")) == {"ext", "dead"}
 
 
 def test_parse_error_names_file_and_line(tmp_path):

@@ -84,6 +84,7 @@ class Walker:
         self.own = own
         self._memo: dict[tuple[str, int], Found] = {}
         self._busy: set[tuple[str, int]] = set()
+        self._cut = 0  # recursions cut short so far
         self._text: dict[str, bytes] = {}
 
     def helpers(self) -> Iterator[ci.Cursor]:
@@ -112,14 +113,17 @@ class Walker:
         if key in self._memo:
             return self._memo[key]
         if key in self._busy:  # recursion: the outer walk has it
+            self._cut += 1
             return {}
         self._busy.add(key)
+        cut = self._cut
         out: Found = {}
         for child in fn.get_children():
             if child.kind == K.COMPOUND_STMT:
                 self._visit(child, out)
         self._busy.discard(key)
-        self._memo[key] = out
+        if self._cut == cut:  # complete: no recursion was cut short inside
+            self._memo[key] = out
         return out
 
     def _visit(self, c: ci.Cursor, out: Found) -> int:
