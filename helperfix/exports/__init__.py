@@ -93,7 +93,7 @@ def analyse_unit(
     result.traps_left_out += sum(r.symbol.trap for r in reaches)
     reaches = [r for r in reaches if not r.symbol.trap]
     arch = _arch(command)
-    exports = Exports(table(arch), root, arch, build)
+    exports = Exports(table(arch), root, arch, build, say)
     result.findings += judge(reaches, exports, config)
 
 
@@ -136,5 +136,8 @@ def _table(root: str, options: Options, arch: str, say: Callable[[str], None]) -
             return symbols.from_symvers(options.symvers)
         except ValueError as e:
             raise ExportsError(str(e)) from e
-    say("collecting export sites (git grep EXPORT_)")
+    if symbols.in_git(root):
+        say("collecting export sites (git grep EXPORT_)")
+    else:
+        say("collecting export sites with grep -r (not a git checkout: slower)")
     return symbols.from_tree(root, arch)

@@ -95,9 +95,13 @@ def from_symvers(path: str) -> dict[str, Export]:
     return table
 
 
+def in_git(root: str) -> bool:
+    return os.path.exists(os.path.join(root, ".git"))
+
+
 def _grep(root: str, pattern: list[str]) -> list[str]:
     """``path:line:text`` over the tree's C and assembly sources."""
-    if os.path.isdir(os.path.join(root, ".git")) or os.path.isfile(os.path.join(root, ".git")):
+    if in_git(root):
         cmd = ["git", "-C", root, "grep", "-n", "-I", "--untracked", *pattern, "--", "*.c", "*.S"]
     else:
         cmd = ["grep", "-r", "-n", "-I", "--include=*.c", "--include=*.S", *pattern, "."]

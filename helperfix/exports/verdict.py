@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..files import atomic_write
@@ -60,6 +61,7 @@ class Exports:
     root: str
     arch: str
     build: Build | None  # None: no preprocessing (Module.symvers is exact)
+    say: Callable[[str], None] = print
 
 
 def judge(reaches: list[Reach], exports: Exports, config: str) -> list[Finding]:
@@ -117,7 +119,7 @@ def _confirm(
     if exports.build is None or not pending:
         return {}
     declared = {r.symbol.name: r.symbol.file for r in reaches}
-    cache = _Cache(exports.build)
+    cache = _Cache(exports.build, exports.say)
     found: dict[str, symbols.Export] = {}
     for name in sorted(pending):
         ranked = _rank(defs.get(name, []), declared[name])
@@ -135,8 +137,8 @@ class _Cache:
     """What preprocessing said about (file, name), keyed by the file's size
     and mtime and by the build's stamp: a warm run preprocesses nothing."""
 
-    def __init__(self, build: Build) -> None:
-        self.build = build
+    def __init__(self, build: Build, say: Callable[[str], None]) -> None:
+        self.build, self.say = build, say
         key = hashlib.sha1(build.dir.encode()).hexdigest()[:16]
         self.path = os.path.join(cache_root(), f"confirm-{key}.json")
         self.stamp = _stat(os.path.join(build.dir, ".config"))
@@ -153,6 +155,7 @@ class _Cache:
         entry_key = f"{path}\0{name}"
         entry = self.data.get(entry_key)
         if entry is None or entry[0] != stat:
+            self.say(f"confirming {name} in {path} (make {path[:-2]}.i in {self.build.dir})")
             text = preprocess(self.build, [path]).get(path, "")
             e = symbols.exported_in(text, name) if text else None
             entry = [stat, [e.macro, e.namespace] if e else None]
