@@ -104,7 +104,7 @@ def _units(
         raise ExportsError("--config configures helperfix's own build: not with --build-dir")
     if options.compile_commands:
         command = flags.from_compile_commands(options.compile_commands, root)
-        build = Build(root, options.build_dir, "", True) if options.build_dir else None
+        build = Build(root, os.path.abspath(options.build_dir)) if options.build_dir else None
         return [("compile_commands", command, build)]
     if options.build_dir:
         out = os.path.abspath(options.build_dir)
@@ -113,7 +113,7 @@ def _units(
                 raise ExportsError(f"{options.build_dir}: not a configured build (no .config)")
             say(f"building {flags.HELPERS_O} in {options.build_dir} for its flags")
             make(root, out, [KCFLAGS, flags.HELPERS_O], options.jobs)
-        return [("build-dir", flags.from_cmd_file(out), Build(root, out, "", True))]
+        return [("build-dir", flags.from_cmd_file(out), Build(root, out))]
     units = []
     for config in options.configs or ("defconfig",):
         config = config if is_target(config) else os.path.abspath(config)

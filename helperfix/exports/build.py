@@ -39,9 +39,7 @@ class BuildError(Exception):
 @dataclass(frozen=True)
 class Build:
     root: str
-    dir: str  # the build folder (O=)
-    config: str  # what it was configured from: a make target or a file
-    reused: bool  # configured by an earlier run
+    dir: str  # the build folder (O=), absolute
 
 
 def cache_root() -> str:
@@ -68,7 +66,7 @@ def configured(root: str, config: str, jobs: int, say: Callable[[str], None]) ->
     except ValueError:
         old = {}
     if old == stamp and os.path.exists(os.path.join(out, "rust/helpers/.helpers.o.cmd")):
-        return Build(root, out, config, True)
+        return Build(root, out)
     _preflight(root)
     os.makedirs(out, exist_ok=True)
     if old.get("config") == stamp["config"] and os.path.exists(os.path.join(out, ".config")):
@@ -83,7 +81,7 @@ def configured(root: str, config: str, jobs: int, say: Callable[[str], None]) ->
     make(root, out, ["prepare"], jobs)
     make(root, out, [KCFLAGS, HELPERS_O], jobs)
     atomic_write(os.path.join(out, _STAMP), json.dumps(stamp).encode())
-    return Build(root, out, config, False)
+    return Build(root, out)
 
 
 def make(root: str, out: str, targets: list[str], jobs: int = 1) -> None:
@@ -165,17 +163,12 @@ def _read(path: str) -> str:
         return ""
 
 
-def preprocess(build: Build, sources: list[str]) -> dict[str, str]:
-    """``make path/file.i`` for each source (relative to the root): the
-    preprocessed text, by source; a file that does not preprocess is left out."""
-    done: dict[str, str] = {}
-    for src in sources:
-        target = src[:-2] + ".i"
-        try:
-            make(build.root, build.dir, [target])
-        except BuildError:
-            continue
-        text = _read(os.path.join(build.dir, target))
-        if text:
-            done[src] = text
-    return done
+def preprocess(build: Build, source: str) -> str:
+    """``make path/file.i`` for a source relative to the root: the
+    preprocessed text, or "" when it does not preprocess."""
+    target = source[:-2] + ".i"
+    try:
+        make(build.root, build.dir, [target])
+    except BuildError:
+        return ""
+    return _read(os.path.join(build.dir, target))

@@ -20,7 +20,7 @@ HELPERS_SRC = "rust/helpers/helpers.c"
 # Options whose value is a path, in the separate and the joined form.
 _PATH_OPTS = ("-I", "-isystem", "-iquote", "-idirafter", "-include", "-imacros")
 _DROP_WITH_VALUE = {"-o", "-MF", "-MT", "-MQ"}
-_DROP = {"-c", "-MD", "-MMD", "-MP", "-Werror", "-pipe"}
+_DROP = {"-c", "-MD", "-MMD", "-MP", "-pipe"}  # and every -Werror*, below
 # Accepted by the clang that built the tree, refused by libclang 18.
 _DROP |= {"-enable-trivial-auto-var-init-zero-knowing-it-will-be-removed-from-clang"}  # clang < 16
 # A gcc command line: what libclang understands and what matters to the AST.

@@ -61,26 +61,27 @@ class Exports:
     root: str
     arch: str
     build: Build | None  # None: no preprocessing (Module.symvers is exact)
-    say: Callable[[str], None] = print
+    say: Callable[[str], None]
 
 
 def judge(reaches: list[Reach], exports: Exports, config: str) -> list[Finding]:
     root = exports.root
     pending = {r.symbol.name: r.symbol.kind for r in reaches if r.symbol.name not in exports.table}
     defs = symbols.definitions(root, pending, exports.arch)
-    confirmed = _confirm(exports, pending, defs, reaches)
+    declared = {r.symbol.name: r.symbol.file for r in reaches}
+    ranked = {name: _rank(where, declared[name]) for name, where in defs.items()}
+    confirmed = _confirm(exports, ranked)
     out = []
     for r in reaches:
         name = r.symbol.name
         found = exports.table.get(name) or confirmed.get(name)
-        where = defs.get(name) or []
+        where = ranked.get(name) or []
         if found is not None:
             status = NAMESPACE if found.namespace else OK
             defined = f"{found.file}:{found.line}" if found.line and found.file else None
         else:
             status = TRAP if not where and r.symbol.kind == "function" else NOT_EXPORTED
-            ranked = _rank(where, r.symbol.file)
-            defined = f"{ranked[0][0]}:{ranked[0][1]}" if ranked else None
+            defined = f"{where[0][0]}:{where[0][1]}" if where else None
         out.append(
             Finding(
                 config,
@@ -109,21 +110,17 @@ def _rank(where: list[tuple[str, int]], declared: str) -> list[tuple[str, int]]:
 
 
 def _confirm(
-    exports: Exports,
-    pending: dict[str, str],
-    defs: dict[str, list[tuple[str, int]]],
-    reaches: list[Reach],
+    exports: Exports, ranked: dict[str, list[tuple[str, int]]]
 ) -> dict[str, symbols.Export]:
-    """Names grep did not credit, looked up in their preprocessed defining
-    files: an export whose name a macro builds shows there."""
-    if exports.build is None or not pending:
+    """Names grep did not credit (with their likely definitions, best
+    first), looked up in their preprocessed defining files: an export whose
+    name a macro builds shows there."""
+    if exports.build is None or not ranked:
         return {}
-    declared = {r.symbol.name: r.symbol.file for r in reaches}
     cache = _Cache(exports.build, exports.say)
     found: dict[str, symbols.Export] = {}
-    for name in sorted(pending):
-        ranked = _rank(defs.get(name, []), declared[name])
-        files = list(dict.fromkeys(p for p, _ in ranked if p.endswith(".c")))[:_MAX_CANDIDATES]
+    for name, where in sorted(ranked.items()):
+        files = list(dict.fromkeys(p for p, _ in where if p.endswith(".c")))[:_MAX_CANDIDATES]
         for path in files:
             hit = cache.lookup(path, name)
             if hit is not None:
@@ -156,7 +153,7 @@ class _Cache:
         entry = self.data.get(entry_key)
         if entry is None or entry[0] != stat:
             self.say(f"confirming {name} in {path} (make {path[:-2]}.i in {self.build.dir})")
-            text = preprocess(self.build, [path]).get(path, "")
+            text = preprocess(self.build, path)
             e = symbols.exported_in(text, name) if text else None
             entry = [stat, [e.macro, e.namespace] if e else None]
             self.data[entry_key] = entry
