@@ -407,6 +407,22 @@ def test_every_format(tmp_path):
     assert run(*args).returncode == 0
 
 
+@pytest.mark.parametrize("n", [1, 2, 3, 4])
+def test_interrupt_at_every_safe_point(tmp_path, n):
+    """SIGINT at the Nth safe point (before the parse, after it, after the
+    export table, after the verdicts): exit 130 and nothing on stdout."""
+    root = exports_tree(tmp_path)
+    r = run(
+        "exports",
+        "--root",
+        str(root),
+        *exports_args(root),
+        env={"HELPERFIX_FAULT_SIGNAL": f"{n}:SIGINT"},
+    )
+    assert (r.returncode, r.stdout) == (130, b""), r.stderr
+    assert b"interrupted (SIGINT)" in r.stderr
+
+
 # -- usage and configuration errors (no kernel needed) -------------------
 
 

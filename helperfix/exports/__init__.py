@@ -86,6 +86,7 @@ def analyse_unit(
     shown = os.path.relpath(command.source, root)
     say(f"parsing {command.source if shown.startswith('..') else shown} ({config})")
     tu = unit.parse(command, say)
+    signals.checkpoint()
     walker = reach.Walker(tu, reach.own_files(os.path.dirname(command.source)))
     helpers = list(walker.helpers())
     reaches = [r for h in helpers for r in walker.reach(h)]
@@ -94,7 +95,9 @@ def analyse_unit(
     reaches = [r for r in reaches if not r.symbol.trap]
     arch = _arch(command)
     exports = Exports(table(arch), root, arch, build, say)
+    signals.checkpoint()
     result.findings += judge(reaches, exports, config)
+    signals.checkpoint()
 
 
 def _units(
