@@ -10,7 +10,6 @@ once the generator has run in the background.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import os
 import tempfile
@@ -24,7 +23,7 @@ from .batch import MAX_FILE_SIZE, Scanned, cannot_read, counted, parallel, scan_
 from .c.source import Source
 from .core import Plan
 from .diagnostics import ERROR, Diagnostic, display
-from .files import atomic_write, clean_stale, read
+from .files import atomic_write, clean_stale, read, unified_diff
 from .mode import Mode, WriteBack
 from .rewrite import Context
 
@@ -114,15 +113,7 @@ def finish(plans: list[Plan], job: Job) -> list[Outcome]:
 def _emit(plan: Plan, out: Outcome, old: bytes, new: bytes, job: Job) -> None:
     out.changed = new != old
     if out.changed and job.write_back.diff:
-        rel = os.path.relpath(plan.path, job.root).encode()
-        diff = difflib.diff_bytes(
-            difflib.unified_diff,
-            old.splitlines(keepends=True),
-            new.splitlines(keepends=True),
-            b"a/" + rel,
-            b"b/" + rel,
-        )
-        out.diff = _mark_no_newline(b"".join(diff))
+        out.diff = unified_diff(os.path.relpath(plan.path, job.root), old, new)
     if out.changed and job.write_back.writes:
         try:
             atomic_write(plan.path, new)
@@ -130,17 +121,6 @@ def _emit(plan: Plan, out: Outcome, old: bytes, new: bytes, job: Job) -> None:
             out.changed = False
             msg = f"cannot write: {e.strerror}"
             out.diagnostics.append(Diagnostic(plan.shown, 0, msg, ERROR, "WRITE_ERROR"))
-
-
-def _mark_no_newline(diff: bytes) -> bytes:
-    """difflib omits git's marker for a last line without a newline."""
-    lines = diff.splitlines(keepends=True)
-    fixed = []
-    for ln in lines:
-        fixed.append(ln)
-        if not ln.endswith(b"\n"):
-            fixed[-1] = ln + b"\n\\ No newline at end of file\n"
-    return b"".join(fixed)
 
 
 def complete(plans: list[Plan], job: Job) -> list[Outcome]:

@@ -6,6 +6,7 @@ temporary file that is renamed over the original.
 
 from __future__ import annotations
 
+import difflib
 import os
 import tempfile
 
@@ -126,3 +127,20 @@ def clean_stale(directory: str) -> None:
                 os.unlink(os.path.join(directory, name))
             except OSError:
                 pass
+
+
+def unified_diff(rel: str, old: bytes, new: bytes) -> bytes:
+    """A git-style unified diff of one file (``git apply``-able), with git's
+    marker for a last line without a newline (difflib omits it)."""
+    name = rel.encode()
+    lines = difflib.diff_bytes(
+        difflib.unified_diff,
+        old.splitlines(keepends=True),
+        new.splitlines(keepends=True),
+        b"a/" + name,
+        b"b/" + name,
+    )
+    out = []
+    for ln in lines:
+        out.append(ln if ln.endswith(b"\n") else ln + b"\n\\ No newline at end of file\n")
+    return b"".join(out)

@@ -1,15 +1,21 @@
-"""A configured build of the tree: where the helpers' compile flags come from.
+"""Configured builds: where the helpers' compile flags come from.
 
 Without ``--build-dir``, helperfix configures an out-of-tree build (``O=``)
-in its cache, with clang (``LLVM=1``: Kconfig's answers depend on the
-compiler), runs ``make prepare`` and builds ``rust/helpers/helpers.o`` once
-so that Kbuild records the exact command.  CONFIG_RUST is not needed for
-that.  The next run reuses the folder; when the tree's commit or the config
-changes, the same steps run again, incrementally.
+in its own cache with the toolchain ``LLVM=``/``ARCH=`` name (Kconfig's
+answers depend on the compiler), runs ``make prepare`` and builds
+``rust/helpers/helpers.o`` once so that Kbuild records the exact command.
+Each cached build has a lock: a second run waits for the first and then
+uses what it built.
+
+A build the user configured is read, never changed: its recorded
+``.helpers.o.cmd``, or else the command a dry run (``make -n``) prints, and
+make runs there only when the toolchain on PATH is exactly the one the build
+was configured with (see ``toolchain``).
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -17,29 +23,36 @@ import re
 import shutil
 import signal
 import subprocess
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from .. import signals
 from ..files import atomic_write, cache_dir
-from .flags import HELPERS_O
+from .flags import HELPERS_O, Command, from_cmd_file, from_dry_run
+from .toolchain import PACKAGES, Toolchain, ToolchainError, for_build, make_command
+from .toolchain import passed_vars, version_text
 
-TOOLS = ("make", "clang", "ld.lld", "llvm-ar", "llvm-nm", "llvm-objcopy", "flex", "bison", "bc")
-PACKAGES = "clang lld llvm make flex bison bc libelf-dev libssl-dev"
 # A single-object build keeps -Werror but not rust/Makefile's flag removals.
 KCFLAGS = "KCFLAGS=-Wno-missing-prototypes -Wno-missing-declarations"
+CMD_FILE = os.path.join("rust", "helpers", ".helpers.o.cmd")
 _STAMP = ".helperfix-stamp"
 _TARGET = re.compile(r"[a-z0-9_.]*config")
+_ERROR = re.compile(r"^(?:In file included from |\S+:\d+:(?:\d+:)? (?:fatal )?error: )")
 
 
 class BuildError(Exception):
-    """The tree cannot be configured; the message says why and what to do."""
+    """The tree cannot be configured or built; the message says why and
+    what to do."""
 
 
 @dataclass(frozen=True)
 class Build:
     root: str
     dir: str  # the build folder (O=), absolute
+    chain: Toolchain
+    ours: bool = True  # helperfix's cache (make may run there), or the user's
 
 
 def cache_root() -> str:
@@ -55,39 +68,84 @@ def label(config: str) -> str:
     return config if is_target(config) else os.path.basename(config)
 
 
-def configured(root: str, config: str, jobs: int, say: Callable[[str], None]) -> Build:
-    """The cached build folder for ``config``, configured now if needed."""
+@contextmanager
+def locked(path: str, say: Callable[[str], None]) -> Iterator[None]:
+    """Hold the lock of a cached build; a second run waits, and says so."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    fd = os.open(path + ".lock", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            say(f"waiting for another helperfix run using {path}")
+            while True:  # in steps, so that a signal still stops the wait
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    signals.checkpoint()
+                    time.sleep(0.2)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def cached(root: str, config: str, chain: Toolchain) -> Build:
+    """Where helperfix's build of ``config`` with ``chain`` lives (the cache
+    key holds the tree, the config and LLVM=/ARCH=)."""
+    key = f"{os.path.realpath(root)}\0{config}\0{chain.label()}"
+    digest = hashlib.sha1(key.encode()).hexdigest()[:16]
+    arch = f"-{chain.arch}" if chain.arch else ""
+    return Build(root, os.path.join(cache_root(), f"{label(config)}{arch}-{digest}"), chain)
+
+
+def configured(build: Build, config: str, jobs: int, say: Callable[[str], None]) -> Build:
+    """The cached build, configured now if needed (the config, the tree's
+    commit or the compiler changed).  Call it with the build's lock held."""
+    root, out, chain = build.root, build.dir, build.chain
     text = _config_text(config)
-    key = hashlib.sha1(f"{os.path.realpath(root)}\0{config}".encode()).hexdigest()[:16]
-    out = os.path.join(cache_root(), f"{label(config)}-{key}")
-    stamp = {"config": hashlib.sha1(text).hexdigest(), "head": _head(root)}
+    stamp = {
+        "config": hashlib.sha1(text).hexdigest(),
+        "head": _head(root),
+        "compiler": version_text(chain.cc),
+    }
     try:
         old = json.loads(_read(os.path.join(out, _STAMP)) or "{}")
     except ValueError:
         old = {}
-    if old == stamp and os.path.exists(os.path.join(out, "rust/helpers/.helpers.o.cmd")):
-        return Build(root, out)
-    _preflight(root)
+    if old == stamp and os.path.exists(os.path.join(out, CMD_FILE)):
+        return build
+    _preflight(root, chain)
     os.makedirs(out, exist_ok=True)
-    if old.get("config") == stamp["config"] and os.path.exists(os.path.join(out, ".config")):
+    if (
+        old.get("config") == stamp["config"]
+        and old.get("compiler") == stamp["compiler"]
+        and os.path.exists(os.path.join(out, ".config"))
+    ):
         say(f"updating {label(config)} in {out} (the tree is at another commit)")
     else:
-        say(f"configuring {label(config)} in {out} (make LLVM=1; first run about half a minute)")
+        say(
+            f"configuring {label(config)} in {out} (make {chain.label()}; "
+            "first run about half a minute)"
+        )
         if is_target(config):
-            make(root, out, [config], jobs)
+            make(build, [config], jobs)
         else:
             atomic_write(os.path.join(out, ".config"), text)
-            make(root, out, ["olddefconfig"], jobs)
-    make(root, out, ["prepare"], jobs)
-    make(root, out, [KCFLAGS, HELPERS_O], jobs)
+            make(build, ["olddefconfig"], jobs)
+    make(build, ["prepare"], jobs)
+    make(build, [KCFLAGS, HELPERS_O], jobs)
     atomic_write(os.path.join(out, _STAMP), json.dumps(stamp).encode())
-    return Build(root, out)
+    say(f"cache: {cache_root()} holds {human(size(cache_root()))} (--clean-cache removes it)")
+    return build
 
 
-def make(root: str, out: str, targets: list[str], jobs: int = 1) -> None:
-    """``make -C root O=out LLVM=1 targets``; a signal stops it at once."""
+def make(build: Build, targets: list[str], jobs: int = 1) -> None:
+    """make in a build folder; a signal stops it at once, a failure quotes
+    the compiler's first errors and the full command to reproduce it."""
+    root, out = build.root, build.dir
     objtree = [] if os.path.realpath(out) == os.path.realpath(root) else [f"O={out}"]
-    cmd = ["make", "-C", root, *objtree, "LLVM=1", f"-j{jobs}", "-s", *targets]
+    cmd = ["make", "-C", root, *objtree, *build.chain.make_vars(), f"-j{jobs}", "-s", *targets]
     try:
         proc = subprocess.Popen(
             cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, **signals.CHILD
@@ -104,31 +162,95 @@ def make(root: str, out: str, targets: list[str], jobs: int = 1) -> None:
                 proc.wait()
                 signals.checkpoint()
     if proc.returncode:
-        tail = err.decode("utf-8", "replace").strip().splitlines()[-6:]
-        what = " ".join(t for t in targets if not t.startswith("KCFLAGS"))
+        shown = make_command(root, out, build.chain, [t for t in targets])
         raise BuildError(
-            f"make O={out} LLVM=1 {what} failed (exit {proc.returncode}):\n  " + "\n  ".join(tail)
+            f"make failed (exit {proc.returncode}):\n  "
+            + "\n  ".join(first_errors(err.decode("utf-8", "replace")))
+            + f"\nto reproduce: {shown}"
         )
 
 
-def _preflight(root: str) -> None:
+def first_errors(stderr: str, limit: int = 8) -> list[str]:
+    """The compiler's first error with its context (file:line, the source
+    line, the caret), else make's last lines."""
+    lines = stderr.rstrip().splitlines()
+    for i, line in enumerate(lines):
+        if _ERROR.match(line) and ": error: " in "".join(lines[i : i + 4]):
+            end = next((k for k in range(i, len(lines)) if ": error: " in lines[k]), i)
+            return lines[i : max(end + 3, i + 1)][:limit]
+    return lines[-6:]
+
+
+def user_command(
+    root: str, build_dir: str, llvm: str | None, arch: str | None, say: Callable[[str], None]
+) -> tuple[Command, Build]:
+    """helpers.o's command in a build the user configured, without changing
+    anything there: its ``.helpers.o.cmd``, else what ``make -n`` prints
+    once the toolchain on PATH is shown to be the build's own."""
+    out = os.path.abspath(build_dir)
+    if os.path.exists(os.path.join(out, CMD_FILE)):
+        command = from_cmd_file(out)
+        return command, Build(root, out, Toolchain(""), ours=False)
+    if not os.path.exists(os.path.join(out, ".config")):
+        raise BuildError(f"{build_dir}: not a configured build (no .config)")
+    try:
+        chain = for_build(root, out, llvm, arch)
+    except ToolchainError as e:
+        guess = _guess(out)
+        shown = make_command(root, out, guess, [KCFLAGS, HELPERS_O])
+        raise BuildError(
+            f"{e}\nhelperfix does not run make in your build with another toolchain (Kbuild "
+            f"would re-sync its configuration). Build {HELPERS_O} there yourself, then rerun:\n"
+            f"  {shown}"
+        ) from e
+    say(f"reading {HELPERS_O}'s command in {build_dir} (make -n {chain.label()}; nothing is built)")
+    cmd = ["make", "-n", "-s", "-C", root, f"O={out}", *chain.make_vars()]
+    if os.path.realpath(out) == os.path.realpath(root):
+        cmd.remove(f"O={out}")
+    cmd += [*passed_vars(out), "V=1", HELPERS_O]
+    try:
+        p = subprocess.run(cmd, capture_output=True, text=True, errors="replace", **signals.CHILD)
+    except OSError as e:
+        raise BuildError(f"cannot run make: {e.strerror}") from e
+    signals.checkpoint()
+    if p.returncode:
+        raise BuildError(
+            f"make -n failed (exit {p.returncode}):\n  "
+            + "\n  ".join(first_errors(p.stderr))
+            + f"\nto reproduce: {make_command(root, out, chain, ['-n', 'V=1', HELPERS_O])}"
+        )
+    command = from_dry_run(p.stdout, out, f"make -n in {build_dir}")
+    return command, Build(root, out, chain, ours=False)
+
+
+def _guess(build_dir: str) -> Toolchain:
+    """The toolchain the build's .config names, for the command shown."""
+    from .toolchain import Recorded, _from_cc, _srcarch
+
+    rec = Recorded.read(build_dir)
+    chain = _from_cc(rec.env.get("CC", "")) if rec else None
+    if chain is None:
+        text = _read(os.path.join(build_dir, ".config"))
+        m = re.search(r"^CONFIG_CLANG_VERSION=(\d+)", text, re.M)
+        chain = Toolchain(f"-{int(m[1]) // 10000}" if m and int(m[1]) else "1")
+    arch = rec.env.get("ARCH", "") if rec else ""
+    return Toolchain(chain.llvm, arch or _srcarch(build_dir), chain.cross)
+
+
+def _preflight(root: str, chain: Toolchain) -> None:
     if not os.path.isfile(os.path.join(root, "Makefile")):
         raise BuildError(f"{root}: no top-level Makefile (not a kernel tree?)")
-    if not os.path.isfile(os.path.join(root, "rust/helpers/helpers.c")):
-        raise BuildError(
-            f"{root}: no rust/helpers/helpers.c (the helpers moved there in 6.11; "
-            "older trees keep them in rust/helpers.c, which helperfix does not analyse)"
-        )
     if os.path.exists(os.path.join(root, ".config")):
         raise BuildError(
             f"{root} is configured in place (.config): Kbuild refuses O= builds beside it; "
             "use --build-dir . to analyse that configuration, or 'make mrproper'"
         )
-    missing = [t for t in TOOLS if shutil.which(t) is None]
+    missing = chain.missing()
     if missing:
         raise BuildError(
-            f"cannot configure {root}: {', '.join(missing)} not found "
-            f"(Debian: apt-get install {PACKAGES}); or give --build-dir or --compile-commands"
+            f"cannot configure {root} with {chain.label()}: {', '.join(missing)} not found "
+            f"(Debian: apt-get install {PACKAGES}); set LLVM= for a versioned toolchain, "
+            "or give --build-dir or --compile-commands"
         )
 
 
@@ -157,18 +279,90 @@ def _head(root: str) -> str:
 
 def _read(path: str) -> str:
     try:
-        with open(path, encoding="utf-8") as fh:
+        with open(path, encoding="utf-8", errors="replace") as fh:
             return fh.read()
     except OSError:
         return ""
 
 
-def preprocess(build: Build, source: str) -> str:
-    """``make path/file.i`` for a source relative to the root: the
-    preprocessed text, or "" when it does not preprocess."""
-    target = source[:-2] + ".i"
+def preprocess(build: Build | None, command: Command, root: str, source: str) -> str:
+    """A source (relative to the root) preprocessed for this build: ``make
+    path/file.i`` in helperfix's own build (its exact flags), else the
+    build's compiler run with helpers.o's flags, printing to stdout (nothing
+    is written).  "" when it does not preprocess."""
+    if build is not None and build.ours:
+        target = source[:-2] + ".i"
+        try:
+            make(build, [target])
+        except BuildError:
+            return ""
+        return _read(os.path.join(build.dir, target))
+    args = command.preprocess_args(os.path.join(root, source))
     try:
-        make(build.root, build.dir, [target])
-    except BuildError:
+        p = subprocess.run(
+            args,
+            cwd=command.directory,
+            capture_output=True,
+            text=True,
+            errors="replace",
+            timeout=120,
+            **signals.CHILD,
+        )
+    except (OSError, subprocess.TimeoutExpired):
         return ""
-    return _read(os.path.join(build.dir, target))
+    return p.stdout if p.returncode == 0 else ""
+
+
+# -- the cache ------------------------------------------------------------------
+
+
+def size(path: str) -> int:
+    total = 0
+    for dirpath, _, files in os.walk(path):
+        for f in files:
+            try:
+                total += os.lstat(os.path.join(dirpath, f)).st_size
+            except OSError:
+                pass
+    return total
+
+
+def human(n: int) -> str:
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
+        n /= 1024
+    return str(n)
+
+
+def clean_cache(say: Callable[[str], None]) -> int:
+    """Remove every cached build no other run holds; the bytes freed."""
+    root = cache_root()
+    freed = 0
+    try:
+        names = sorted(os.listdir(root))
+    except OSError:
+        say(f"cache: {root} is empty")
+        return 0
+    for name in names:
+        path = os.path.join(root, name)
+        if name.endswith(".lock"):
+            continue
+        lock = os.open(path + ".lock", os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                say(f"cache: {path} is in use by another run; kept")
+                continue
+            n = size(path) if os.path.isdir(path) else os.path.getsize(path)
+            if os.path.isdir(path):
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                os.unlink(path)
+            os.unlink(path + ".lock")
+            freed += n
+        finally:
+            os.close(lock)
+    say(f"cache: removed {human(freed)} from {root}")
+    return freed

@@ -10,7 +10,7 @@ from ..diagnostics import ERROR, Diagnostic
 from ..kernel import HELPERS_C
 from ..tree import TreeError, find_root
 from ..ui import Progress
-from . import ExportsError, Options, analyse, report, verdict
+from . import ExportsError, Options, analyse, report
 
 
 def exports_options(p: argparse.ArgumentParser) -> None:
@@ -28,6 +28,18 @@ def exports_options(p: argparse.ArgumentParser) -> None:
         help="configure helperfix's cached build from this make target or .config "
         "(default: defconfig); may be given several times",
     )
+    p.add_argument(
+        "--llvm",
+        metavar="VALUE",
+        help="Kbuild's LLVM= (1, -19, /usr/lib/llvm-19/bin/; default: $LLVM, else clang, "
+        "else the one clang-N on PATH)",
+    )
+    p.add_argument("--arch", metavar="ARCH", help="Kbuild's ARCH= (default: $ARCH, else the host's)")
+    p.add_argument(
+        "--assume-inline",
+        action="store_true",
+        help="judge as on a tree that inlines helpers (errors, not predictions)",
+    )
 
 
 def exports_args(e: argparse.ArgumentParser) -> None:
@@ -36,15 +48,32 @@ def exports_args(e: argparse.ArgumentParser) -> None:
     e.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text")
     e.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
     e.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
+    e.add_argument(
+        "--fix", action="store_true", help="write the patches that export what is not exported"
+    )
+    e.add_argument(
+        "-o",
+        "--output-directory",
+        dest="outdir",
+        metavar="DIR",
+        help="with --fix: where the patches go (default: outgoing)",
+    )
+    e.add_argument("--diff", action="store_true", help="with --fix: print the change instead")
+    e.add_argument(
+        "--clean-cache", action="store_true", help="remove helperfix's cached builds; exit"
+    )
 
 
-def _options(args: argparse.Namespace):
+def _options(args: argparse.Namespace) -> Options:
     return Options(
         args.build_dir,
         args.compile_commands,
         args.symvers,
         tuple(args.configs),
         max(1, args.jobs),
+        args.llvm,
+        args.arch,
+        args.assume_inline,
     )
 
 
@@ -55,10 +84,19 @@ def exports_findings(root: str, args: argparse.Namespace) -> tuple[list, bool]:
     from ..lint.exports import UNAVAILABLE
 
     if not args.exports:
-        given = args.build_dir or args.compile_commands or args.symvers or args.configs
-        if given:
+        given = [
+            args.build_dir,
+            args.compile_commands,
+            args.symvers,
+            args.configs,
+            args.llvm,
+            args.arch,
+            args.assume_inline,
+        ]
+        if any(given):
             raise TreeError(
-                "--build-dir, --compile-commands, --symvers and --config go with --exports"
+                "--build-dir, --compile-commands, --symvers, --config, --llvm, --arch and "
+                "--assume-inline go with --exports"
             )
         return [], False
     say = Progress(args.quiet)
@@ -66,19 +104,60 @@ def exports_findings(root: str, args: argparse.Namespace) -> tuple[list, bool]:
         result = analyse(root, _options(args), lambda m: say(f"exports: {m}"))
     except ExportsError as e:
         return [Diagnostic(HELPERS_C, 0, str(e), ERROR, UNAVAILABLE.name)], True
-    return report.diagnostics(result.findings), False
+    say(f"exports: {result.policy.why}")
+    return report.diagnostics(result.findings, result.policy.predict), False
 
 
 def cmd_exports(args: argparse.Namespace) -> int:
-    root = os.path.abspath(args.root) if args.root else find_root(os.getcwd())
     say = Progress(args.quiet)
+    if args.clean_cache:
+        from .build import clean_cache
+
+        clean_cache(Progress(False))
+        return 0
+    if (args.diff or args.outdir) and not args.fix:
+        raise TreeError("--diff and -o go with --fix")
+    root = os.path.abspath(args.root) if args.root else find_root(os.getcwd())
     try:
         result = analyse(root, _options(args), say)
     except ExportsError as e:
         print(f"helperfix: error: {e}", file=sys.stderr)
         return 2
-    sys.stdout.write(
-        report.render(args.format, result.findings, result.helpers, result.traps_left_out)
-    )
-    bad = any(f.status == verdict.NOT_EXPORTED for f in result.findings)
-    return 1 if bad else 0  # as every command: found, or clean
+    if args.fix:
+        return _fix(root, result, args, say)
+    sys.stdout.write(report.render(args.format, result))
+    return 1 if report.failed(result) else 0
+
+
+def _fix(root: str, result, args: argparse.Namespace, say: Progress) -> int:
+    """The patches (or with --diff the change) exporting what is not
+    exported; 1 when something is left to do by hand."""
+    from ..files import unified_diff
+    from ..series.git import SeriesError
+    from . import fix, symbols
+
+    found, by_hand = fix.targets(result.findings)
+    fixes, more = fix.plan(root, found, symbols.from_tree(root, ""))
+    by_hand += more
+    for b in by_hand:
+        print(f"helperfix: {b.symbol}: not patched: {b.why}", file=sys.stderr)
+    if not fixes:
+        say("nothing to export" if not by_hand else "nothing patched")
+    elif args.diff:
+        out = sys.stdout.buffer
+        for f in fixes:
+            out.write(unified_diff(f.path, f.old, f.new))
+        out.flush()
+    else:
+        from .patches import write
+
+        outdir = args.outdir or "outgoing"
+        try:
+            files = write(root, fixes, outdir, max(1, args.jobs), say)
+        except SeriesError as e:
+            print(f"helperfix: error: {e}", file=sys.stderr)
+            return 2
+        for f in files:
+            print(f)
+        say(f"next: git send-email {os.path.join(outdir, '*')} (each patch carries its To/Cc)")
+    return 1 if by_hand else 0

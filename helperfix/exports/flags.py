@@ -40,6 +40,14 @@ class Command:
     args: tuple[str, ...]  # for libclang: no compiler, no source, no output
     compiler: str  # "clang" or "gcc"
     origin: str  # the file it was read from
+    executable: str = ""  # the compiler the build ran (clang-19, gcc, ...)
+    werror: bool = False  # warnings were errors (CONFIG_WERROR=y adds -Werror)
+
+    def preprocess_args(self, source: str) -> list[str]:
+        """The compiler's own command that preprocesses ``source`` with these
+        flags to stdout (nothing is written)."""
+        args = [a for a in self.args if a not in EXTRA]
+        return [self.executable, *args, "-w", "-E", "-P", source]
 
 
 def from_cmd_file(build_dir: str) -> Command:
@@ -55,6 +63,29 @@ def from_cmd_file(build_dir: str) -> Command:
             if line.startswith(key):
                 return _command(build_dir, line[len(key) :], f"{path}:{number}")
     raise FlagsError(f"{path}:1: no savedcmd_{HELPERS_O} line (not written by Kbuild?)")
+
+
+def from_dry_run(output: str, build_dir: str, origin: str) -> Command:
+    """From ``make -n V=1 rust/helpers/helpers.o``: the recipe's compiler
+    command, the one Kbuild would record, found without running it."""
+    for line in output.splitlines():
+        if HELPERS_O not in line or "helpers.c" not in line:
+            continue
+        lexer = shlex.shlex(line, posix=True, punctuation_chars=";&|")
+        lexer.whitespace_split = True
+        try:
+            words = list(lexer)
+        except ValueError:
+            continue
+        command: list[str] = []
+        for w in [*words, ";"]:
+            if w and set(w) <= set(";&|"):
+                if "-c" in command and any(x.endswith("/helpers.c") for x in command):
+                    return _command(build_dir, shlex.join(command), origin)
+                command = []
+            else:
+                command.append(w)
+    raise FlagsError(f"{origin}: make printed no command for {HELPERS_O}")
 
 
 def from_compile_commands(path: str, root: str) -> Command:
@@ -89,6 +120,7 @@ def _command(directory: str, line: str, origin: str) -> Command:
     if not words:
         raise FlagsError(f"{origin}: empty command")
     compiler = "clang" if "clang" in os.path.basename(words[0]) else "gcc"
+    werror = "-Werror" in words
     directory = os.path.abspath(directory)
     args: list[str] = []
     source = ""
@@ -108,7 +140,7 @@ def _command(directory: str, line: str, origin: str) -> Command:
             args.append(w)
     if not source:
         raise FlagsError(f"{origin}: the command names no .c source")
-    return Command(directory, source, (*args, *EXTRA), compiler, origin)
+    return Command(directory, source, (*args, *EXTRA), compiler, origin, words[0], werror)
 
 
 def _absolute(directory: str, path: str) -> str:

@@ -11,6 +11,7 @@ symbol, the shortest chain that reaches it.
 
 from __future__ import annotations
 
+import ctypes
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -98,8 +99,29 @@ class Walker:
             ):
                 yield c
 
+    def statics(self, helper: ci.Cursor) -> list[Reach]:
+        """Identifiers with internal linkage the helper's own body uses: once
+        ``__rust_helper`` makes it an inline definition with external
+        linkage, clang warns about each (-Wstatic-in-inline), in dead
+        branches too (Sema runs before any folding); a function that is
+        inline or ``__attribute__((const))`` is exempt."""
+        found: Found = {}
+        for c in helper.walk_preorder():
+            if c.kind != K.DECL_REF_EXPR:
+                continue
+            ref = c.referenced
+            if ref is None or ref.linkage != ci.LinkageKind.INTERNAL:
+                continue
+            if ref.kind == K.FUNCTION_DECL and not _exempt(ref):
+                _merge(found, ref.spelling, self._via(c, ref.spelling), self._symbol(ref, "function"))
+            elif ref.kind == K.VAR_DECL:
+                _merge(found, ref.spelling, self._via(c, ref.spelling), self._symbol(ref, "variable"))
+        return self._reaches(helper, found)
+
     def reach(self, helper: ci.Cursor) -> list[Reach]:
-        found = self._body(helper)
+        return self._reaches(helper, self._body(helper))
+
+    def _reaches(self, helper: ci.Cursor, found: Found) -> list[Reach]:
         where = helper.location
         return [
             Reach(helper.spelling, where.file.name, where.line, sym, (helper.spelling, *chain))
@@ -324,6 +346,20 @@ class Walker:
             if any(mark in text for mark in TRAP_MARKS):
                 return True
         return False
+
+
+def _exempt(fn: ci.Cursor) -> bool:
+    """An inline function, or one declared ``__attribute__((const))``: clang
+    does not warn about those in an inline definition."""
+    lib = ci.conf.lib
+    check = lib.clang_Cursor_isFunctionInlined
+    if check.restype is not ctypes.c_uint:
+        check.argtypes, check.restype = [ci.Cursor], ctypes.c_uint
+    decls = {fn, fn.canonical} | ({fn.get_definition()} - {None})
+    for d in decls:
+        if check(d) or any(k.kind == K.CONST_ATTR for k in d.get_children()):
+            return True
+    return False
 
 
 def own_files(helpers_dir: str) -> Callable[[str], bool]:

@@ -24,6 +24,7 @@ _SITE = re.compile(
     r"(?:,\s*(?P<ns>\"[^\"]*\"|[A-Za-z_]\w*))?"
 )
 _OTHER_ARCH = re.compile(r"arch/(?P<arch>[^/]+)/")
+_CRC = re.compile(r"^0x[0-9a-fA-F]+$")
 
 
 @dataclass(frozen=True)
@@ -83,15 +84,18 @@ def from_tree(root: str, arch: str) -> dict[str, Export]:
 
 
 def from_symvers(path: str) -> dict[str, Export]:
-    """Module.symvers: ``crc<TAB>symbol<TAB>module<TAB>type[<TAB>namespace]``."""
+    """Module.symvers: ``crc<TAB>symbol<TAB>module<TAB>type[<TAB>namespace]``.
+    Anything else, or an empty file, is a ValueError naming the line."""
     table: dict[str, Export] = {}
     with open(path, encoding="utf-8", errors="replace") as fh:
         for number, line in enumerate(fh, 1):
             cols = line.rstrip("\n").split("\t")
-            if len(cols) < 4:
+            if len(cols) < 4 or not _CRC.match(cols[0]) or not cols[1]:
                 raise ValueError(f"{path}:{number}: not a Module.symvers line")
             ns = cols[4] if len(cols) > 4 else ""
             table[cols[1]] = Export(cols[1], cols[3], ns, "", 0)  # no source file
+    if not table:
+        raise ValueError(f"{path}: empty; a Module.symvers lists every export of a full build")
     return table
 
 

@@ -9,13 +9,41 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..diagnostics import CHECK, ERROR, WARNING
 from ..files import atomic_write
 from . import symbols
 from .build import Build, cache_root, preprocess
+from .flags import Command
 from .reach import Reach
 
 NOT_EXPORTED, NAMESPACE, TRAP, OK = "not-exported", "namespace-import", "trap", "ok"
-ORDER = {NOT_EXPORTED: 0, NAMESPACE: 1, TRAP: 2, OK: 3}
+STATIC = "static-in-inline"
+ORDER = {NOT_EXPORTED: 0, STATIC: 1, NAMESPACE: 2, TRAP: 3, OK: 4}
+STATUSES = tuple(ORDER)
+
+
+@dataclass(frozen=True)
+class Policy:
+    """How much a verdict weighs in this tree.  Where the tree cannot inline
+    helpers (its Kconfig has no RUST_INLINE_HELPERS) every verdict is a
+    prediction, a CHECK, unless ``assume_inline``."""
+
+    inlining: bool | None  # the tree's Kconfig: True, False, or None (no Kconfig)
+    assume_inline: bool = False
+    why: str = ""
+
+    @property
+    def predict(self) -> bool:
+        return self.inlining is False and not self.assume_inline
+
+    def level(self, status: str, werror: bool) -> str:
+        if status == OK:
+            return ""
+        if status in (NAMESPACE, TRAP) or self.predict:
+            return CHECK
+        if status == STATIC and not werror:
+            return WARNING
+        return ERROR
 _MAX_CANDIDATES = 4  # defining files preprocessed per name
 
 
@@ -34,6 +62,7 @@ class Finding:
     defined_in: str | None  # "path:line" of the (likely) definition
     export: str = ""  # the export macro or Module.symvers type
     namespace: str = ""
+    level: str = ""  # ERROR, WARNING or CHECK ("" for ok), by the Policy
 
     def row(self) -> dict:
         return {
@@ -50,6 +79,7 @@ class Finding:
             "helper_file": self.helper_file,
             "helper_line": self.helper_line,
             "config": self.config,
+            "level": self.level or None,
         }
 
 
@@ -60,11 +90,35 @@ class Exports:
     table: dict[str, symbols.Export]
     root: str
     arch: str
-    build: Build | None  # None: no preprocessing (Module.symvers is exact)
+    build: Build | None  # the build whose files are preprocessed to confirm names
+    command: Command | None  # None: no preprocessing (Module.symvers is exact)
     say: Callable[[str], None]
 
 
-def judge(reaches: list[Reach], exports: Exports, config: str) -> list[Finding]:
+def statics(reaches: list[Reach], root: str, config: str, level: str) -> list[Finding]:
+    """static-in-inline verdicts: the symbol is where it is declared."""
+    return [
+        Finding(
+            config,
+            r.helper,
+            _rel(root, r.file),
+            r.line,
+            r.symbol.name,
+            r.symbol.kind,
+            STATIC,
+            r.chain,
+            _rel(root, r.symbol.file),
+            r.symbol.line,
+            f"{_rel(root, r.symbol.file)}:{r.symbol.line}",
+            level=level,
+        )
+        for r in reaches
+    ]
+
+
+def judge(
+    reaches: list[Reach], exports: Exports, config: str, policy: Policy, werror: bool
+) -> list[Finding]:
     root = exports.root
     pending = {r.symbol.name: r.symbol.kind for r in reaches if r.symbol.name not in exports.table}
     defs = symbols.definitions(root, pending, exports.arch)
@@ -97,6 +151,7 @@ def judge(reaches: list[Reach], exports: Exports, config: str) -> list[Finding]:
                 defined,
                 found.macro if found else "",
                 found.namespace if found else "",
+                policy.level(status, werror),
             )
         )
     out.sort(key=lambda f: (ORDER[f.status], f.helper_file, f.helper_line, f.symbol))
@@ -115,9 +170,9 @@ def _confirm(
     """Names grep did not credit (with their likely definitions, best
     first), looked up in their preprocessed defining files: an export whose
     name a macro builds shows there."""
-    if exports.build is None or not ranked:
+    if exports.command is None or not ranked:
         return {}
-    cache = _Cache(exports.build, exports.say)
+    cache = _Cache(exports)
     found: dict[str, symbols.Export] = {}
     for name, where in sorted(ranked.items()):
         files = list(dict.fromkeys(p for p, _ in where if p.endswith(".c")))[:_MAX_CANDIDATES]
@@ -134,11 +189,13 @@ class _Cache:
     """What preprocessing said about (file, name), keyed by the file's size
     and mtime and by the build's stamp: a warm run preprocesses nothing."""
 
-    def __init__(self, build: Build, say: Callable[[str], None]) -> None:
-        self.build, self.say = build, say
-        key = hashlib.sha1(build.dir.encode()).hexdigest()[:16]
+    def __init__(self, exports: Exports) -> None:
+        self.exports, self.say = exports, exports.say
+        origin = exports.build.dir if exports.build else exports.command.origin
+        key = hashlib.sha1(origin.encode()).hexdigest()[:16]
         self.path = os.path.join(cache_root(), f"confirm-{key}.json")
-        self.stamp = _stat(os.path.join(build.dir, ".config"))
+        self.stamp = _stat(os.path.join(exports.build.dir, ".config")) if exports.build else ""
+        self.stamp += "\0" + " ".join(exports.command.args)
         try:
             with open(self.path, encoding="utf-8") as fh:
                 data = json.load(fh)
@@ -148,12 +205,14 @@ class _Cache:
         self.dirty = False
 
     def lookup(self, path: str, name: str) -> tuple[str, str] | None:
-        stat = _stat(os.path.join(self.build.root, path))
+        stat = _stat(os.path.join(self.exports.root, path))
         entry_key = f"{path}\0{name}"
         entry = self.data.get(entry_key)
         if entry is None or entry[0] != stat:
-            self.say(f"confirming {name} in {path} (make {path[:-2]}.i in {self.build.dir})")
-            text = preprocess(self.build, path)
+            build = self.exports.build
+            how = f"make {path[:-2]}.i in {build.dir}" if build and build.ours else "-E"
+            self.say(f"confirming {name} in {path} ({how})")
+            text = preprocess(build, self.exports.command, self.exports.root, path)
             e = symbols.exported_in(text, name) if text else None
             entry = [stat, [e.macro, e.namespace] if e else None]
             self.data[entry_key] = entry

@@ -14,7 +14,14 @@ from . import Type, declare
 UNEXPORTED = Type(
     "HELPER_UNEXPORTED_SYMBOL",
     ERROR,
-    "An inlined helper reaches a symbol that is not exported: modpost fails for Rust modules",
+    "An inlined helper reaches a symbol that is not exported: modpost fails for Rust modules "
+    "(a CHECK where the tree does not inline helpers)",
+)
+STATIC = Type(
+    "HELPER_STATIC_IN_INLINE",
+    ERROR,
+    "An inlined helper uses a static function or variable: -Wstatic-in-inline, fatal with "
+    "CONFIG_WERROR=y (else a WARNING; a CHECK where the tree does not inline helpers)",
 )
 NAMESPACE = Type(
     "HELPER_NAMESPACE_IMPORT",
@@ -32,5 +39,5 @@ UNAVAILABLE = Type(
     "The tree could not be configured or the helpers' unit could not be parsed",
 )
 
-declare("exports", UNEXPORTED, NAMESPACE, TRAP, name="exports")
+declare("exports", UNEXPORTED, STATIC, NAMESPACE, TRAP, name="exports")
 declare("input", UNAVAILABLE, name="exports.input")

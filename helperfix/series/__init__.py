@@ -29,7 +29,7 @@ from .git import SeriesError, Workspace, identity, text
 from .mail import SUBJECT, add_recipients, fill_cover, recipients
 from .reroll import Stored
 
-__all__ = ["Options", "SeriesError", "run"]
+__all__ = ["Options", "SeriesError", "place", "run"]
 
 VGER_LIMIT = 15
 # What the series reads at the base: the helpers and their generator, the
@@ -117,7 +117,7 @@ def _preflight(cwd: str, opts: Options) -> tuple[str, str, str]:
     return root, base, branch
 
 
-def _place(files: list[str], outdir: str) -> list[str]:
+def place(files: list[str], outdir: str) -> list[str]:
     """Move the written patches into ``outdir`` (created if needed)."""
     os.makedirs(outdir, exist_ok=True)
     placed = []
@@ -202,7 +202,7 @@ def run(cwd: str, opts: Options, out=None, err=None) -> int:
         if not opts.dry_run:
             with signals.deferred():
                 ws.publish(branch, tip, config)
-                files = _place(files, opts.outdir)
+                files = place(files, opts.outdir)
     _report(out, progress, opts, built.commits, len(files) - 1, branch, base, union)
     return 0
 
