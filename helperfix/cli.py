@@ -155,6 +155,11 @@ def _series_args(se: argparse.ArgumentParser) -> None:
     se.add_argument("--in-reply-to", metavar="MSGID", help="thread the cover under this mail")
     se.add_argument("--to", action="append", default=[], help="add a To: to every mail")
     se.add_argument("--cc", action="append", default=[], help="add a Cc: to every mail")
+    se.add_argument(
+        "--exports",
+        action="store_true",
+        help="first, patches exporting what inlined helpers reach (see 'helperfix exports --fix')",
+    )
     _block_option(se)
 
 

@@ -134,10 +134,10 @@ def _fix(root: str, result, args: argparse.Namespace, say: Progress) -> int:
     exported; 1 when something is left to do by hand."""
     from ..files import unified_diff
     from ..series.git import SeriesError
-    from . import fix, symbols
+    from . import fix
 
     found, by_hand = fix.targets(result.findings)
-    fixes, more = fix.plan(root, found, symbols.from_tree(root, ""))
+    fixes, more = fix.plan(root, found)
     by_hand += more
     for b in by_hand:
         print(f"helperfix: {b.symbol}: not patched: {b.why}", file=sys.stderr)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from .. import signals
 from ..c.lex import COMMENT, tokenize
-from .symbols import Export
+from .symbols import parse_sites
 from .verdict import NOT_EXPORTED, Finding
 
 GPL, PLAIN = "EXPORT_SYMBOL_GPL", "EXPORT_SYMBOL"
@@ -138,12 +138,18 @@ def _line_after(data: bytes, tokens, src_line_of, t: Target) -> int | str:
     return len("".join(lines[:line]).encode("utf-8", "surrogateescape"))
 
 
-def flavour(t: Target, root: str, table: dict[str, Export]) -> tuple[str, str]:
+def file_exports(path: str, data: bytes) -> dict[str, str]:
+    """The export macro of every symbol a file exports (its own sites)."""
+    lines = data.decode("utf-8", "replace").splitlines()
+    table = parse_sites((f"{path}:{n}:{line}" for n, line in enumerate(lines, 1)), "")
+    return {n: e.macro for n, e in table.items() if e.macro in (GPL, PLAIN)}
+
+
+def flavour(t: Target, root: str, in_file: dict[str, str]) -> tuple[str, str]:
     """EXPORT_SYMBOL or EXPORT_SYMBOL_GPL, and the sentence that says why:
     what the defining file exports the symbol's siblings (the functions
     declared in the same header) with; else what the file exports with; else
     _GPL, the kernel's default for new exports."""
-    in_file = {n: e.macro for n, e in table.items() if e.file == t.path and e.macro in (GPL, PLAIN)}
     try:
         with open(os.path.join(root, t.header), encoding="utf-8", errors="replace") as fh:
             header = fh.read()
@@ -168,7 +174,7 @@ def flavour(t: Target, root: str, table: dict[str, Export]) -> tuple[str, str]:
     )
 
 
-def plan(root: str, found: list[Target], table: dict[str, Export]) -> tuple[list[FileFix], list[ByHand]]:
+def plan(root: str, found: list[Target]) -> tuple[list[FileFix], list[ByHand]]:
     """The change to each defining file; what cannot be patched, by hand."""
     from ..c.source import Source
 
@@ -188,6 +194,7 @@ def plan(root: str, found: list[Target], table: dict[str, Export]) -> tuple[list
             why = f"{path}:{src.line_of(errors[0].offset)}: {errors[0].message}"
             by_hand += [ByHand(t.symbol, why) for t in mine]
             continue
+        exported = file_exports(path, data)
         inserts: list[tuple[int, bytes]] = []
         kept, flavours = [], {}
         for t in mine:
@@ -195,7 +202,7 @@ def plan(root: str, found: list[Target], table: dict[str, Export]) -> tuple[list
             if isinstance(at, str):
                 by_hand.append(ByHand(t.symbol, at))
                 continue
-            macro, why = flavour(t, root, table)
+            macro, why = flavour(t, root, exported)
             flavours[t.symbol] = (macro, why)
             inserts.append((at, f"{macro}({t.symbol});".encode() + src.newline()))
             kept.append(t)

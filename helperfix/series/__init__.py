@@ -24,7 +24,7 @@ from ..ui import Progress
 from . import b4, reroll
 from . import maintainers as mt
 from . import text as prose
-from .build import build
+from .build import Commit, build
 from .git import SeriesError, Workspace, identity, text
 from .mail import SUBJECT, add_recipients, fill_cover, recipients
 from .reroll import Stored
@@ -67,6 +67,7 @@ class Options:
     in_reply_to: str | None = None
     to: tuple[str, ...] = ()
     cc: tuple[str, ...] = ()
+    exports: bool = False  # export what inlined helpers reach, first (helperfix exports)
 
 
 def _ok(root: str, *args: str) -> bool:
@@ -145,6 +146,18 @@ def _previous(root: str, branch: str, version: int | None, progress: Progress) -
 
 def _cover_text(built, block: str, why: str, n: int, opts: Options, changes: list[str]) -> str:
     blurb = prose.cover(n, built.helpers, built.files, block, why, __version__)
+    exports = [c.subject for c in built.commits if ": export " in c.subject]
+    if exports:
+        blurb = (
+            prose.wrap(
+                f"The first {len(exports)} patch{'es' if len(exports) > 1 else ''} export"
+                f"{'' if len(exports) > 1 else 's'} what inlined helpers reach and vmlinux "
+                "does not export yet, so that every commit builds once helpers are inlined "
+                "(found by helperfix exports)."
+            )
+            + "\n\n"
+            + blurb
+        )
     if changes:
         bullets = [
             f"- {c}" if c.startswith("Link to") else prose.wrap(f"- {c}").replace("\n", "\n  ")
@@ -169,14 +182,17 @@ def run(cwd: str, opts: Options, out=None, err=None) -> int:
     root, base, branch = _preflight(cwd, opts)
     prev = _previous(root, branch, opts.version, progress)
     idents = identity(root, "AUTHOR"), identity(root, "COMMITTER")
+    fixes = _export_fixes(root, base, progress) if opts.exports else []
     with Workspace(root, base) as ws:
         n = ws.extract(NEEDED)
+        first = _export_commits(ws, root, fixes, idents)
         progress(f"series: read {n} files at {base[:12]} ({', '.join(NEEDED[:2])}, ...)")
         block, why = helpers_block_for(ws.tree, opts.helpers_block)
         what = "the __BINDGEN__ block" if block == "block" else "a plain define"
         progress(f"series: helpers.c gets {what} ({why})")
         policy = (block, inlines_helpers(ws.tree))
         built = build(ws, opts.group_by, opts.jobs, idents, policy, progress)
+        built.commits[:0] = first
         if not built.commits:
             progress.quiet = False
             progress("nothing to do: the tree is already migrated")
@@ -205,6 +221,36 @@ def run(cwd: str, opts: Options, out=None, err=None) -> int:
                 files = place(files, opts.outdir)
     _report(out, progress, opts, built.commits, len(files) - 1, branch, base, union)
     return 0
+
+
+def _export_fixes(root: str, base: str, progress: Progress) -> list:
+    """What ``helperfix exports --fix`` would patch, found in the checkout
+    (which must be at the base: the analysis reads the work tree)."""
+    from ..exports import ExportsError, Options, analyse, fix
+
+    if text(root, "rev-parse", "HEAD").strip() != base:
+        raise SeriesError("--exports analyses the checkout: --base must be HEAD")
+    try:
+        result = analyse(root, Options(), lambda m: progress(f"series: exports: {m}"))
+    except ExportsError as e:
+        raise SeriesError(f"--exports: {e}") from e
+    found, by_hand = fix.targets(result.findings)
+    fixes, more = fix.plan(root, found)
+    for b in by_hand + more:
+        progress.quiet = False
+        progress(f"warning: {b.symbol}: not patched: {b.why}")
+    progress(f"series: {len(fixes)} export patches go first")
+    return fixes
+
+
+def _export_commits(ws: Workspace, root: str, fixes: list, idents) -> list[Commit]:
+    from ..exports.fix import message
+    from ..exports.patches import commits
+
+    if not fixes:
+        return []
+    commits(ws, root, fixes, idents)
+    return [Commit(*message(root, f), [f.path]) for f in fixes]
 
 
 def _mails(ws, opts: Options, built, choice, prev: Stored | None, tip: str, progress: Progress):

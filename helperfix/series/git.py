@@ -87,7 +87,7 @@ class Workspace:
                 if kind == b"blob":
                     self.modes[path.decode()] = mode.decode()
                     files.append(path.decode())
-        os.makedirs(self.tree)
+        os.makedirs(self.tree, exist_ok=True)
         if files:
             tar = git(self.repo, "archive", "--format=tar", self.base, "--", *files)
             with tarfile.open(fileobj=io.BytesIO(tar)) as tf:
