@@ -87,6 +87,14 @@ def require(path: Path) -> None:
         pytest.skip(f"{path} is absent")
 
 
+def unavailable(why: str) -> None:
+    """A tool or package a test needs is missing: a failure under CI=true
+    (.ci/run installs everything), a skip elsewhere."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"CI=true, but {why}")
+    pytest.skip(why)
+
+
 @pytest.fixture
 def _corpus_required():
     require(CORPUS)
@@ -195,3 +203,48 @@ def exports_args(root: Path) -> list[str]:
         "--compile-commands",
         str(root / "compile_commands.json"),
     ]
+
+
+# -- Debian's linux-source-6.12, configured by helperfix (exports tests) ------
+
+RT_CHANGES = {"# CONFIG_EXPERT is not set": "CONFIG_EXPERT=y", "CONFIG_PREEMPT_VOLUNTARY=y": ""}
+
+
+@pytest.fixture(scope="session")
+def kernel(tmp_path_factory) -> Path:
+    import linux_checkout
+
+    from helperfix.exports.toolchain import Toolchain
+
+    missing = Toolchain("1").missing()
+    if missing:
+        unavailable(f"{', '.join(missing)} not installed (.ci/run installs them)")
+    path = linux_checkout.checkout()
+    if path is None:
+        unavailable("linux-source-6.12 is not installed (apt-get install linux-source-6.12)")
+    return Path(path)
+
+
+@pytest.fixture(scope="session")
+def configs(kernel, tmp_path_factory) -> dict[str, object]:
+    """defconfig and a PREEMPT_RT config, configured once per session in the
+    session's cache (the same folder the CLI runs below reuse)."""
+    from helperfix.exports.build import cached, configured
+    from helperfix.exports.toolchain import Toolchain
+
+    def build(config: str):
+        return configured(cached(str(kernel), config, Toolchain("1")), config, jobs, print)
+
+    jobs = os.cpu_count() or 1
+    cache = tmp_path_factory.getbasetemp() / "cache"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("HELPERFIX_CACHE_DIR", str(cache))
+        default = build("defconfig")
+        text = (Path(default.dir) / ".config").read_text()
+        for old, new in RT_CHANGES.items():
+            text = text.replace(old, new)
+        rt_config = tmp_path_factory.mktemp("rt") / "rt.config"
+        rt_config.write_text(text + "CONFIG_PREEMPT_RT=y\n")
+        rt = build(str(rt_config))
+    assert "CONFIG_PREEMPT_RT=y" in (Path(rt.dir) / ".config").read_text()
+    return {"defconfig": default, "rt": rt, "rt_config": rt_config}

@@ -119,7 +119,13 @@ def _annotated(root: str) -> set[str]:
     from ..tree import helper_files
 
     files, _ = helper_files([os.path.join(root, HELPERS)], root)
-    return {d.name for item in scan_paths(files) if item.scan for d in item.scan.definitions if d.annotated}
+    return {
+        d.name
+        for item in scan_paths(files)
+        if item.scan
+        for d in item.scan.definitions
+        if d.annotated
+    }
 
 
 def analyse_unit(

@@ -31,8 +31,15 @@ from dataclasses import dataclass
 from .. import signals
 from ..files import atomic_write, cache_dir
 from .flags import HELPERS_O, Command, from_cmd_file, from_dry_run
-from .toolchain import PACKAGES, Toolchain, ToolchainError, for_build, make_command
-from .toolchain import passed_vars, version_text
+from .toolchain import (
+    PACKAGES,
+    Toolchain,
+    ToolchainError,
+    for_build,
+    make_command,
+    passed_vars,
+    version_text,
+)
 
 # A single-object build keeps -Werror but not rust/Makefile's flag removals.
 KCFLAGS = "KCFLAGS=-Wno-missing-prototypes -Wno-missing-declarations"
@@ -148,7 +155,11 @@ def make(build: Build, targets: list[str], jobs: int = 1) -> None:
     cmd = ["make", "-C", root, *objtree, *build.chain.make_vars(), f"-j{jobs}", "-s", *targets]
     try:
         proc = subprocess.Popen(
-            cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, **signals.CHILD
+            cmd,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            env=build.chain.environ(),
+            **signals.CHILD,
         )
     except OSError as e:
         raise BuildError(f"cannot run make: {e.strerror}") from e
@@ -209,7 +220,14 @@ def user_command(
         cmd.remove(f"O={out}")
     cmd += [*passed_vars(out), "V=1", HELPERS_O]
     try:
-        p = subprocess.run(cmd, capture_output=True, text=True, errors="replace", **signals.CHILD)
+        p = subprocess.run(
+            cmd,
+            capture_output=True,
+            text=True,
+            errors="replace",
+            env=chain.environ(),
+            **signals.CHILD,
+        )
     except OSError as e:
         raise BuildError(f"cannot run make: {e.strerror}") from e
     signals.checkpoint()

@@ -34,7 +34,9 @@ def exports_options(p: argparse.ArgumentParser) -> None:
         help="Kbuild's LLVM= (1, -19, /usr/lib/llvm-19/bin/; default: $LLVM, else clang, "
         "else the one clang-N on PATH)",
     )
-    p.add_argument("--arch", metavar="ARCH", help="Kbuild's ARCH= (default: $ARCH, else the host's)")
+    p.add_argument(
+        "--arch", metavar="ARCH", help="Kbuild's ARCH= (default: $ARCH, else the host's)"
+    )
     p.add_argument(
         "--assume-inline",
         action="store_true",

@@ -280,13 +280,17 @@ def message(root: str, fix: FileFix) -> tuple[str, str]:
     for t in fix.targets:
         helpers = ", ".join(f"{h} ({file})" for h, file, _ in t.helpers)
         paragraphs.append(
-            wrap(f"{helpers} reach{'es' if len(t.helpers) == 1 else ''} {t.symbol}, which "
-                 f"{t.path} defines but does not export:")
+            wrap(
+                f"{helpers} reach{'es' if len(t.helpers) == 1 else ''} {t.symbol}, which "
+                f"{t.path} defines but does not export:"
+            )
         )
         paragraphs.append("\n".join("  " + " -> ".join(c) for c in t.chains))
         uses = sorted({c for h, _, _ in t.helpers for c in callers(root, h)})
         if uses:
-            binding = ", ".join(sorted({f"bindings::{h.removeprefix('rust_helper_')}" for h, _, _ in t.helpers}))
+            binding = ", ".join(
+                sorted({f"bindings::{h.removeprefix('rust_helper_')}" for h, _, _ in t.helpers})
+            )
             paragraphs.append(wrap(f"Rust code calls {binding} ({', '.join(uses)})."))
     first = fix.targets[0]
     paragraphs.append(

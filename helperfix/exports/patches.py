@@ -28,7 +28,10 @@ def commits(ws: Workspace, root: str, fixes: list[FileFix], idents: tuple[str, s
             fh.write(f.new)
         subject, body = message(root, f)
         ws.commit(
-            [f.path], f"{subject}\n\n{body}\n\nSigned-off-by: {signoff(committer)}\n", author, committer
+            [f.path],
+            f"{subject}\n\n{body}\n\nSigned-off-by: {signoff(committer)}\n",
+            author,
+            committer,
         )
 
 
@@ -39,7 +42,9 @@ def write(
     try:
         top = text(root, "rev-parse", "--show-toplevel").strip()
     except SeriesError as e:
-        raise SeriesError("--fix writes patches in a git checkout (--diff prints the change)") from e
+        raise SeriesError(
+            "--fix writes patches in a git checkout (--diff prints the change)"
+        ) from e
     dirty = text(top, "status", "--porcelain", "--", *[f.path for f in fixes]).splitlines()
     if dirty:
         raise SeriesError(f"uncommitted changes in {dirty[0][3:]}; commit or stash them first")

@@ -113,9 +113,13 @@ class Walker:
             if ref is None or ref.linkage != ci.LinkageKind.INTERNAL:
                 continue
             if ref.kind == K.FUNCTION_DECL and not _exempt(ref):
-                _merge(found, ref.spelling, self._via(c, ref.spelling), self._symbol(ref, "function"))
+                _merge(
+                    found, ref.spelling, self._via(c, ref.spelling), self._symbol(ref, "function")
+                )
             elif ref.kind == K.VAR_DECL:
-                _merge(found, ref.spelling, self._via(c, ref.spelling), self._symbol(ref, "variable"))
+                _merge(
+                    found, ref.spelling, self._via(c, ref.spelling), self._symbol(ref, "variable")
+                )
         return self._reaches(helper, found)
 
     def reach(self, helper: ci.Cursor) -> list[Reach]:

@@ -67,6 +67,12 @@ class Toolchain:
         out += [f"CROSS_COMPILE={self.cross}"] if self.cross else []
         return out + ([f"ARCH={self.arch}"] if self.arch else [])
 
+    def environ(self) -> dict[str, str]:
+        """make's environment: LLVM=, ARCH= and CROSS_COMPILE= come from the
+        command line only (an empty ARCH in the environment breaks Kbuild)."""
+        drop = {"LLVM", "ARCH", "CROSS_COMPILE", "CC", "LD"}
+        return {k: v for k, v in os.environ.items() if k not in drop}
+
     def label(self) -> str:
         return " ".join(self.make_vars()) or "gcc"
 

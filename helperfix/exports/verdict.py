@@ -44,6 +44,8 @@ class Policy:
         if status == STATIC and not werror:
             return WARNING
         return ERROR
+
+
 _MAX_CANDIDATES = 4  # defining files preprocessed per name
 
 
