@@ -11,68 +11,20 @@ import argparse
 import json
 import os
 import sys
-from dataclasses import fields
+from dataclasses import fields, replace
 
 from . import __version__, signals
-from .batch import MAX_FILE_SIZE
-from .diagnostics import ERROR, WARNING, emit, unique
-from .exports.command import cmd_exports, exports_args, exports_findings, exports_options
+from .diagnostics import ERROR, emit, unique
+from .exports.command import cmd_exports, exports_args
 from .format import FormatError
-from .kernel import HELPERS, HELPERS_C, helpers_block_for
+from .kernel import HELPERS, HELPERS_C, defines_anywhere, helpers_block_for, old_layout
+from .lint.command import check_args, cmd_check
 from .mode import Mode, WriteBack
+from .options import block_option, common
 from .tree import ScopeError, TreeError, find_root, helper_files
 from .ui import Progress
 
 EXIT_OK, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
-
-
-def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "paths",
-        nargs="*",
-        metavar="PATH",
-        help="helper files or folders (default: rust/helpers of the tree around the cwd)",
-    )
-    p.add_argument("--root", help="the kernel tree (default: found from PATH)")
-    p.add_argument(
-        "-j",
-        "--jobs",
-        type=int,
-        default=os.cpu_count() or 1,
-        help="worker processes (default: all cores)",
-    )
-    p.add_argument(
-        "--max-file-size",
-        type=_size,
-        default=MAX_FILE_SIZE,
-        metavar="BYTES",
-        help="skip (and report) helper files larger than this; k/M suffixes "
-        "(default: 1M; upstream's largest is about 20k)",
-    )
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress or summary on stderr")
-
-
-def _block_option(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--helpers-block",
-        choices=("auto", "block", "plain"),
-        default="auto",
-        help="what helpers.c defines: the __BINDGEN__ block (__always_inline outside "
-        "bindgen), or a plain empty #define for trees without helper inlining; auto "
-        "(default) asks the tree's Kconfig for RUST_INLINE_HELPERS",
-    )
-
-
-def _size(value: str) -> int:
-    units = {"k": 1 << 10, "m": 1 << 20, "g": 1 << 30}
-    v = value.strip().lower().removesuffix("b")
-    try:
-        n = int(v[:-1]) * units[v[-1]] if v and v[-1] in units else int(v)
-    except ValueError:
-        n = -1
-    if n <= 0:
-        raise argparse.ArgumentTypeError(f"not a size: {value!r} (e.g. 1048576, 512k, 1M)")
-    return n
 
 
 def _rewrite_names() -> list[str]:
@@ -94,7 +46,7 @@ def _rewrite_list(value: str) -> frozenset[str]:
 
 
 def _annotate_args(a: argparse.ArgumentParser) -> None:
-    _common(a)
+    common(a)
     a.add_argument("--diff", action="store_true", help="print a unified diff; write nothing")
     a.add_argument(
         "--check", action="store_true", help="write nothing; exit 1 if anything would change"
@@ -112,24 +64,7 @@ def _annotate_args(a: argparse.ArgumentParser) -> None:
         type=_rewrite_list,
         help="comma-separated rewrites to run: " + ", ".join(_rewrite_names()),
     )
-    _block_option(a)
-
-
-def _check_args(c: argparse.ArgumentParser) -> None:
-    _common(c)
-    c.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text")
-    c.add_argument("--patch", metavar="FILE", help="check a patch, mail or mbox ('-': stdin)")
-    c.add_argument("--tree", metavar="DIR", help="with --patch: apply it to a copy of DIR first")
-    c.add_argument(
-        "--list-types", action="store_true", help="list every finding type with its level; exit"
-    )
-    c.add_argument(
-        "--exports",
-        action="store_true",
-        help="also predict modpost failures of inlined helpers (see 'helperfix exports')",
-    )
-    exports_options(c)
-    _block_option(c)
+    block_option(a)
 
 
 def _series_args(se: argparse.ArgumentParser) -> None:
@@ -160,30 +95,48 @@ def _series_args(se: argparse.ArgumentParser) -> None:
         action="store_true",
         help="first, patches exporting what inlined helpers reach (see 'helperfix exports --fix')",
     )
-    _block_option(se)
+    block_option(se)
 
 
 def _list_args(ls: argparse.ArgumentParser) -> None:
-    _common(ls)
+    common(ls)
     ls.add_argument("--json", action="store_true", help="JSON instead of text")
 
 
 _COMMANDS = {
     "annotate": ("add __rust_helper to every helper definition", _annotate_args),
-    "check": ("lint gate: report what is not migrated (tree or patch)", _check_args),
+    "check": ("lint gate: report what is not migrated (tree or patch)", check_args),
     "series": ("the migration as a mailing-list patch series (git tree)", _series_args),
     "list": ("inventory of helper definitions", _list_args),
     "exports": ("predict modpost failures of inlined helpers (configured tree)", exports_args),
 }
 
 
-def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="helperfix", description=__doc__.splitlines()[0])
+DESCRIPTION = (
+    "Annotate the Linux kernel's Rust C helpers (rust/helpers/*.c) with __rust_helper, "
+    "gate trees and patches on it, send the migration as a series, and predict the "
+    "build failures that inlining helpers causes."
+)
+
+
+def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
+    p = argparse.ArgumentParser(prog="helperfix", description=DESCRIPTION)
     p.add_argument("--version", action="version", version=f"helperfix {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
+    subs = {}
     for name, (help_text, add_args) in _COMMANDS.items():
-        add_args(sub.add_parser(name, help=help_text))
-    return p
+        subs[name] = sub.add_parser(name, help=help_text, description=help_text)
+        add_args(subs[name])
+    return p, subs
+
+
+def parse(argv: list[str] | None) -> argparse.Namespace:
+    """The arguments; an unknown option is reported with its subcommand's usage."""
+    p, subs = _parser()
+    args, extra = p.parse_known_args(argv)
+    if extra:
+        subs[args.command].error(f"unrecognized arguments: {' '.join(extra)}")
+    return args
 
 
 def _resolve(args: argparse.Namespace) -> tuple[str, list[str]]:
@@ -192,6 +145,8 @@ def _resolve(args: argparse.Namespace) -> tuple[str, list[str]]:
         root = os.path.abspath(args.root)
         if not os.path.isdir(root):
             raise TreeError(f"{args.root}: not a directory")
+        if old_layout(root):
+            raise TreeError(old_layout(root))
     else:
         root = find_root(paths[0] if paths else os.getcwd())
     if not paths:
@@ -220,7 +175,24 @@ def cmd_annotate(args: argparse.Namespace) -> int:
         if o.changed and write_back.writes:
             written.append(o.path)
 
+    helpers_c = os.path.join(root, HELPERS_C)
+    # the subset's own fallbacks go: will the tree still define the macro?
+    removed = frozenset(files) if "fallback" in rewrites else frozenset()
+    undefined = helpers_c not in files and not defines_anywhere(root, removed)
     outcomes = engine.run(files, job, show, progress.files("annotated"))
+    marked = any(o.annotated or (o.definitions and "annotate" in rewrites) for o in outcomes)
+    if undefined and marked and not signals.pending() and os.path.isfile(helpers_c):
+        # annotated helpers in a tree that defines __rust_helper nowhere would not
+        # build: helpers.c gets its definition in the same run
+        define = Mode(frozenset({"helpers-block"}), args.style, False, block)
+        more = engine.run([helpers_c], replace(job, mode=define), show)
+        outcomes += more
+        if any(o.changed for o in more):
+            what = "the __BINDGEN__ block" if block == "block" else "a plain #define __rust_helper"
+            progress(
+                f"helpers.c: {what} added too: the tree defined __rust_helper nowhere, and "
+                "annotated helpers would not build without it"
+            )
     out.flush()
     for o in outcomes:
         diags.extend(o.diagnostics)
@@ -304,53 +276,6 @@ def cmd_list(args: argparse.Namespace) -> int:
     return EXIT_ERROR if diags else EXIT_OK
 
 
-def cmd_check(args: argparse.Namespace) -> int:
-    from .lint.output import list_types, render
-
-    if args.list_types:
-        sys.stdout.write(list_types())
-        return EXIT_OK
-    note = ""
-    if args.patch is not None:
-        from .lint.patches.check import PatchError, check_patch
-
-        if args.paths or args.root:
-            raise TreeError("--patch takes no PATH or --root (use --tree DIR)")
-        if args.exports:
-            raise TreeError("--exports analyses a configured tree, not a patch")
-        name = "<stdin>" if args.patch == "-" else args.patch
-        try:
-            with sys.stdin.buffer if args.patch == "-" else open(args.patch, "rb") as fh:
-                data = fh.read()
-        except OSError as e:
-            raise TreeError(f"{args.patch}: {e.strerror}") from e
-        try:
-            result = check_patch(data, os.path.basename(name), args.tree)
-        except PatchError as e:
-            print(f"{name}: error: {e}", file=sys.stderr)
-            return EXIT_ERROR
-        findings, lines, bad = result.findings, result.lines, result.bad
-        if result.mails > 1 or result.skipped:
-            note = f"; {result.mails} mails, {result.skipped} without a diff (skipped)"
-    else:
-        if args.tree:
-            raise TreeError("--tree goes with --patch")
-        from .lint.tree import check_tree
-
-        root, paths = _resolve(args)
-        block, _ = helpers_block_for(root, args.helpers_block)
-        progress = Progress(args.quiet).files("checked")
-        findings, lines, bad = check_tree(
-            root, paths, max(1, args.jobs), args.max_file_size, block, progress
-        )
-        more, failed = exports_findings(root, args)
-        findings, bad = findings + more, bad or failed
-    sys.stdout.write(render(args.format, findings, lines, note))
-    if bad:
-        return EXIT_ERROR
-    return EXIT_FOUND if any(f.level in (ERROR, WARNING) for f in findings) else EXIT_OK
-
-
 def cmd_series(args: argparse.Namespace) -> int:
     from .series import Options, SeriesError, run
 
@@ -366,11 +291,11 @@ def cmd_series(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     signals.install()
-    args = _parser().parse_args(argv)
+    args = parse(argv)
     try:
         commands = {
             "annotate": cmd_annotate,
-            "check": cmd_check,
+            "check": lambda a: cmd_check(a, _resolve),
             "list": cmd_list,
             "series": cmd_series,
             "exports": cmd_exports,

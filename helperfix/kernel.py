@@ -60,6 +60,44 @@ def helpers_block_for(root: str, choice: str) -> tuple[str, str]:
     return "plain", "the tree's Kconfig has no RUST_INLINE_HELPERS: helpers are not inlined"
 
 
+OLD_HELPERS = os.path.join("rust", "helpers.c")  # where helpers lived before 6.11
+
+
+def old_layout(root: str) -> str:
+    """Why helperfix cannot work on ``root`` ("" when it can): before Linux
+    6.11 the helpers lived in one rust/helpers.c."""
+    if os.path.isfile(os.path.join(root, OLD_HELPERS)) and not os.path.isdir(
+        os.path.join(root, HELPERS)
+    ):
+        return (
+            f"{root}: this tree keeps its Rust helpers in one file, rust/helpers.c (Linux 6.10 "
+            "and older); helperfix works on trees with a rust/helpers/ folder (Linux 6.11 and "
+            "later)"
+        )
+    return ""
+
+
+_DEFINE_LINE = re.compile(rb"^[ \t]*#[ \t]*define[ \t]+__rust_helper\b", re.M)
+
+
+def defines_anywhere(root: str, skip: frozenset[str] = frozenset()) -> bool:
+    """Whether any helper file (but those in ``skip``, absolute) defines
+    ``__rust_helper`` (helpers.c's block or plain define, or a file's own
+    fallback): without it an annotated helper does not build (``unknown
+    type name '__rust_helper'``)."""
+    for dirpath, _, files in os.walk(os.path.join(root, HELPERS)):
+        for name in files:
+            if not name.endswith(".c") or os.path.join(dirpath, name) in skip:
+                continue
+            try:
+                with open(os.path.join(dirpath, name), "rb") as fh:
+                    if _DEFINE_LINE.search(fh.read()):
+                        return True
+            except OSError:
+                continue
+    return False
+
+
 def hand_written(rel: str, data: bytes) -> bool:
     """Every helper file but the generated atomic.c, which is only ever
     regenerated, never edited."""

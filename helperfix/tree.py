@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 
 from .diagnostics import ERROR, Diagnostic, display
-from .kernel import HELPERS, is_helper_path
+from .kernel import HELPERS, is_helper_path, old_layout
 
 _OUT = "symlink leads outside the kernel tree; not followed"
 NOT_HELPER_FILE = "not a Rust helper file (helpers live in rust/helpers/)"
@@ -38,6 +38,8 @@ def find_root(path: str) -> str:
     while True:
         if os.path.isdir(os.path.join(here, HELPERS)):
             return here
+        if old_layout(here):
+            raise TreeError(old_layout(here))
         parent = os.path.dirname(here)
         if parent == here:
             raise TreeError(

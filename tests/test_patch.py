@@ -168,8 +168,20 @@ def test_malformed(data, message):
     assert rc == 2 and message in err
 
 
+def test_patch_already_applied_is_checked_as_it_stands(repo):
+    """A b4 prep branch: HEAD holds the series; it is checked as it stands."""
+    commit(repo, "rust/helpers/a.c", ADDED, "rust: a: add rust_helper_b")
+    mail = git(repo, "format-patch", "-1", "--stdout")
+    rc, out, _ = check(mail, "--tree", str(repo))
+    assert rc == 1
+    assert out[0].startswith("rust/helpers/a.c:") and "rust_helper_b" in out[0]
+    assert "the series is already applied in " in out[-1] and "checked as it stands" in out[-1]
+
+
 def test_patch_does_not_apply(repo):
     commit(repo, "rust/helpers/a.c", ADDED, "rust: a: add rust_helper_b")
     mail = git(repo, "format-patch", "-1", "--stdout")
-    rc, _, err = check(mail, "--tree", str(repo))  # already applied
+    (repo / "rust/helpers/a.c").write_text("// another file altogether\n")
+    git(repo, "commit", "-qam", "rewrite a.c")
+    rc, _, err = check(mail, "--tree", str(repo))  # neither applies nor is applied
     assert rc == 2 and "does not apply" in err

@@ -203,18 +203,43 @@ CASES = {
 
 def _exports(tmp: Path) -> set[str]:
     root = exports_tree(tmp)
+    helpers = root / "rust/helpers/helpers.c"
+    helpers.write_text(
+        helpers.read_text()
+        + "static int local(void) { return 0; }\n"
+        + "__rust_helper int rust_helper_d(void) { return local(); }\n"
+    )
     return check_types(root, "--exports", *exports_args(root))
+
+
+def _undefined(tmp: Path) -> set[str]:
+    """One file checked, annotated, in a tree that defines the macro nowhere."""
+    root = make_tree(tmp, {"rust/helpers/helpers.c": '#include "a.c"\n', "rust/helpers/a.c": OK_A})
+    r = run("check", "--format", "json", str(root / "rust/helpers/a.c"))
+    return {row["type"] for row in json.loads(r.stdout)}
+
+
+LEAVING = b"""diff --git a/rust/helpers/../../kernel/evil.c b/rust/helpers/../../kernel/evil.c
+--- a/rust/helpers/../../kernel/evil.c
++++ b/rust/helpers/../../kernel/evil.c
+@@ -1,1 +1,2 @@
+ int x;
++int rust_helper_evil(void) { return 0; }
+"""
 
 
 EXPORTS_CASES = {
     "HELPER_UNEXPORTED_SYMBOL": lambda t, m: _exports(t),
     "HELPER_NAMESPACE_IMPORT": lambda t, m: _exports(t),
     "HELPER_LINK_TRAP": lambda t, m: _exports(t),
+    "HELPER_STATIC_IN_INLINE": lambda t, m: _exports(t),
     "EXPORTS_UNAVAILABLE": lambda t, m: check_types(
         tree(t, **{"rust/helpers/a.c": OK_A}), "--exports", "--build-dir", str(t / "none")
     ),
 }
 CASES.update(EXPORTS_CASES)
+CASES["UNDEFINED_RUST_HELPER"] = lambda t, m: _undefined(t)
+CASES["PATCH_PATH"] = lambda t, m: patch_types(LEAVING)
 
 
 def test_the_table_covers_every_declared_type():

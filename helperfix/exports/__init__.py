@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .. import signals
-from ..kernel import HELPERS, HELPERS_C, inlines_helpers
+from ..kernel import HELPERS, HELPERS_C, inlines_helpers, old_layout
 from . import flags, reach, symbols, unit
 from .build import Build, BuildError, cached, configured, is_target, label, locked, user_command
 from .flags import FlagsError
@@ -172,6 +172,8 @@ def _units(root: str, options: Options, say: Callable[[str], None]):
     analyse; helperfix's own builds stay locked while they are analysed."""
     if options.configs and (options.build_dir or options.compile_commands):
         raise ExportsError("--config configures helperfix's own build: not with --build-dir")
+    if old_layout(root):
+        raise ExportsError(old_layout(root))
     if options.compile_commands:
         command = flags.from_compile_commands(options.compile_commands, root)
         build = None
@@ -194,6 +196,8 @@ def _units(root: str, options: Options, say: Callable[[str], None]):
 
 
 def _older_tree(root: str) -> None:
+    if old_layout(root):
+        raise ExportsError(old_layout(root))
     if not os.path.isfile(os.path.join(root, HELPERS_C)):
         raise ExportsError(
             f"{root}: no {HELPERS_C} (the helpers moved there in 6.11; "

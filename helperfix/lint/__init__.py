@@ -46,6 +46,9 @@ class TreeContext:
     includes: dict[str, list[tuple[int, str]]] = field(default_factory=dict)  # '#include "x.c"'s
     atomic: AtomicPair | None = None  # the generator run, started early
     helpers_block: str = "block"  # what helpers.c should define: the block, or "plain"
+    # per file: (line, helper, how many) of its helpers marked __rust_helper
+    annotated: dict[str, tuple[int, str, int]] = field(default_factory=dict)
+    defined: bool = False  # some scanned file defines __rust_helper
 
     def abspath(self, rel: str) -> str:
         return os.path.join(self.root, rel)

@@ -18,12 +18,14 @@ def _from(f: Diagnostic) -> str:
     return f" (from '{f.origin}')" if f.origin else ""
 
 
-def text(findings: list[Diagnostic], lines: int, note: str = "") -> str:
+def text(findings: list[Diagnostic], lines: int, note: str = "", summary: bool = True) -> str:
+    """One line per finding, then checkpatch's total line (``summary``)."""
     out = [f"{f.where}: {f.level}:{f.type}: {f.message}{_from(f)}" for f in findings]
     errors = sum(f.level == ERROR for f in findings)
     warnings = sum(f.level == WARNING for f in findings)
-    out.append(f"total: {errors} errors, {warnings} warnings, {lines} lines checked{note}")
-    return "\n".join(out) + "\n"
+    if summary:
+        out.append(f"total: {errors} errors, {warnings} warnings, {lines} lines checked{note}")
+    return "".join(line + "\n" for line in out)
 
 
 def as_json(findings: list[Diagnostic]) -> str:
@@ -102,14 +104,16 @@ def github(findings: Iterable[Diagnostic]) -> str:
     return "".join(line + "\n" for line in lines)
 
 
-def render(fmt: str, findings: list[Diagnostic], lines: int, note: str = "") -> str:
+def render(
+    fmt: str, findings: list[Diagnostic], lines: int, note: str = "", summary: bool = True
+) -> str:
     if fmt == "json":
         return as_json(findings)
     if fmt == "sarif":
         return sarif(findings)
     if fmt == "github":
         return github(findings)
-    return text(findings, lines, note)
+    return text(findings, lines, note, summary)
 
 
 def list_types() -> str:

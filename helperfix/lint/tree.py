@@ -13,7 +13,7 @@ from .. import generator, signals
 from ..batch import MAX_FILE_SIZE, counted, parallel, scan_paths, split
 from ..c.scan import FileScan
 from ..diagnostics import ERROR, Diagnostic
-from ..kernel import HELPERS_C, c_includes
+from ..kernel import HELPERS_C, c_includes, defines
 from ..tree import helper_files
 from . import FileContext, Rule, TreeContext, input_types, rules
 
@@ -27,6 +27,8 @@ class _Batch:
     files: list[str] = field(default_factory=list)
     includes: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
     helpers: FileScan | None = None
+    annotated: dict[str, tuple[int, str, int]] = field(default_factory=dict)
+    defined: bool = False
 
 
 def _guarded(rule: Rule, rel: str, *args: object) -> list[Diagnostic]:
@@ -51,6 +53,10 @@ def _check_batch(paths: list[str], root: str, max_size: int) -> _Batch:
             continue
         out.files.append(rel)
         out.includes[rel] = c_includes(item.scan)
+        marked = [d for d in item.scan.definitions if d.annotated]
+        if marked:
+            out.annotated[rel] = (marked[0].line, marked[0].name, len(marked))
+        out.defined = out.defined or bool(defines(item.scan))
         ctx = FileContext(rel)
         for r in file_rules:
             out.findings.extend(_guarded(r, rel, item.scan, ctx))
@@ -98,4 +104,6 @@ def _collect(results, ctx: TreeContext, findings: list[Diagnostic]) -> int:
         ctx.files.extend(b.files)
         ctx.includes.update(b.includes)
         ctx.helpers = b.helpers or ctx.helpers
+        ctx.annotated.update(b.annotated)
+        ctx.defined = ctx.defined or b.defined
     return lines

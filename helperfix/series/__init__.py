@@ -19,7 +19,7 @@ import sys
 from dataclasses import dataclass
 
 from .. import __version__, signals
-from ..kernel import ATOMIC_DIR, HELPERS, helpers_block_for, inlines_helpers
+from ..kernel import ATOMIC_DIR, HELPERS, helpers_block_for, inlines_helpers, old_layout
 from ..ui import Progress
 from . import b4, reroll
 from . import maintainers as mt
@@ -84,6 +84,8 @@ def _preflight(cwd: str, opts: Options) -> tuple[str, str, str]:
         root = text(cwd, "rev-parse", "--show-toplevel").strip()
     except SeriesError as e:
         raise SeriesError("not inside a git work tree") from e
+    if old_layout(root):
+        raise SeriesError(old_layout(root))
     if not os.path.isdir(os.path.join(root, HELPERS)):
         raise SeriesError(f"{root}: no rust/helpers/ in this tree")
     dirty = text(

@@ -17,4 +17,5 @@ PENDING = Type(
     CHECK,
     "Helper without __rust_helper in a tree that does not define the macro yet",
 )
-declare("patch", REMOVED, HIDDEN, PENDING, name="patch")
+PATH = Type("PATCH_PATH", WARNING, "A patched path names rust/helpers/ but leaves it through '..'")
+declare("patch", REMOVED, HIDDEN, PENDING, PATH, name="patch")

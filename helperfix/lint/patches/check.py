@@ -13,25 +13,19 @@ credited to the patch that last changed its line.
 
 from __future__ import annotations
 
-import os
+import posixpath
 import re
-import shutil
-import subprocess
-import tempfile
 from dataclasses import dataclass, replace
 
 import unidiff
 
-from ...batch import scan_paths
 from ...c.scan import FileScan, scan
 from ...c.source import Source
 from ...diagnostics import Diagnostic
-from ...kernel import ATOMIC_DIR, HELPERS, defines, fallback_directives
-from ...signals import CHILD
-from ..missing_annotation import MISSING, diagnostic
-from . import HIDDEN, PENDING, REMOVED
-from .mail import Mail, read_mails
-from .origins import Origins
+from ...kernel import ATOMIC_DIR, HELPERS
+from ..missing_annotation import diagnostic
+from . import HIDDEN, PATH, REMOVED
+from .mail import Mail, mails
 
 _PREFIX = HELPERS + "/"
 _LABEL = re.compile(r"^[A-Za-z_]\w*:\s*$")
@@ -49,6 +43,7 @@ class Result:
     bad: bool  # some input could not be read
     mails: int  # mails (or diffs) read
     skipped: int  # mails without a diff: cover letters, replies
+    note: str = ""  # how the tree was used (--tree)
 
 
 def _parse(mail: Mail) -> unidiff.PatchSet:
@@ -65,12 +60,25 @@ def _target(pf: unidiff.PatchedFile) -> str | None:
     return path[2:] if path.startswith("b/") else path
 
 
-def _helper_files(mail: Mail, ps: unidiff.PatchSet) -> list[tuple[unidiff.PatchedFile, str]]:
+def _helper_files(
+    mail: Mail, ps: unidiff.PatchSet, findings: list[Diagnostic] | None = None
+) -> list[tuple[unidiff.PatchedFile, str]]:
+    """The patch's helper files (``rust/helpers/**/*.c``), paths normalised
+    first: a path that leaves rust/helpers/ through ``..`` is not a helper
+    file, and is reported (into ``findings``)."""
     out = []
     for pf in ps:
-        path = _target(pf)
-        if path is None or not path.startswith(_PREFIX):
-            continue  # deleted, or outside rust/helpers/: ignored
+        raw = _target(pf)
+        if raw is None:
+            continue  # deleted
+        path = posixpath.normpath(raw)
+        if raw.startswith(_PREFIX) and not path.startswith(_PREFIX):
+            if findings is not None:
+                msg = f"path {raw} leaves rust/helpers/ (it is {path}): not a helper file"
+                findings.append(Diagnostic(path, 0, msg, PATH.level, PATH.name, origin=mail.origin))
+            continue
+        if not path.startswith(_PREFIX) or not path.endswith(".c"):
+            continue  # outside rust/helpers/: not this gate's business
         if pf.is_binary_file:
             raise PatchError(f"'{mail.origin}': binary patch for {path}: cannot check it")
         out.append((pf, path))
@@ -96,11 +104,36 @@ class _Side:
     spans: list[tuple[int, int]]  # file lines of each definition, anchor to '{'
 
 
-def _fragment(lines: list[tuple[int, str, bool]], at_top: bool, where: str) -> _Side | None:
-    """Scan one side of a hunk (``lines``: file line, text, changed?).  A
-    fragment cut inside a comment or string in *context* lines is shortened;
-    one that cannot be read in a *changed* line is an error."""
-    lines = lines[_resync(lines, at_top) :]
+def _skipped(lines: list[tuple[int, str, bool]], cut: int, where: str) -> list[int]:
+    """Changed lines before the first line the fragment reader trusts: a
+    comment one of them opens and the hunk never closes cannot be read (a
+    PatchError); a column-0 declaration among them is returned (its file
+    line), to be reported as PATCH_CONTEXT; indented body lines and comment
+    lines are what a hunk starting inside a function shows."""
+    texts = [t for _, t, _ in lines]
+    out = []
+    for i, (n, text, changed) in enumerate(lines[:cut]):
+        if not changed:
+            continue
+        opened = text.rfind("/*")
+        if opened >= 0 and "*/" not in text[opened:] and not any("*/" in t for t in texts[i + 1 :]):
+            raise PatchError(f"{where}, line {n}: cannot be read as C: unterminated /* comment")
+        if text[:1].isalpha() or text[:1] == "_":
+            if not _LABEL.match(text):
+                out.append(n)
+    return out
+
+
+def _fragment(
+    lines: list[tuple[int, str, bool]], at_top: bool, where: str
+) -> tuple[_Side | None, list[int]]:
+    """Scan one side of a hunk (``lines``: file line, text, changed?), and
+    the changed declaration lines it could not place.  A fragment cut inside
+    a comment or string in *context* lines is shortened; one that cannot be
+    read in a *changed* line is an error."""
+    cut = _resync(lines, at_top)
+    unread = _skipped(lines, cut, where)
+    lines = lines[cut:]
     while lines:
         text = "".join(v if v.endswith("\n") else v + "\n" for _, v, _ in lines)
         src = Source(where, text.encode("utf-8", "surrogateescape"))
@@ -111,20 +144,20 @@ def _fragment(lines: list[tuple[int, str, bool]], at_top: bool, where: str) -> _
                 (src.line_of(d.anchor) + first - 1, src.line_of(d.lbrace) + first - 1)
                 for d in fs.definitions
             ]
-            return _Side(fs, first, spans)
+            return _Side(fs, first, spans), unread
         bad = min(fs.error.line, len(lines)) - 1
         if any(changed for _, _, changed in lines[bad:]):
             raise PatchError(f"{where}, line {lines[bad][0]}: cannot be read as C: {fs.error}")
         lines = lines[:bad]  # the hunk ends inside a comment or string: cut it there
-    return None
+    return None, unread
 
 
 def _hunk(mail: Mail, path: str, hunk: unidiff.Hunk) -> list[Diagnostic]:
     where = f"'{mail.origin}': {path}: hunk @@ -{hunk.source_start} +{hunk.target_start} @@"
     new = [(ln.target_line_no, ln.value, ln.is_added) for ln in hunk if not ln.is_removed]
     old = [(ln.source_line_no, ln.value, ln.is_removed) for ln in hunk if not ln.is_added]
-    new_side = _fragment(new, hunk.target_start <= 1, where)
-    old_side = _fragment(old, hunk.source_start <= 1, where)
+    new_side, unread = _fragment(new, hunk.target_start <= 1, where)
+    old_side, _ = _fragment(old, hunk.source_start <= 1, where)
     was_annotated = {d.name for d in old_side.fs.definitions if d.annotated} if old_side else set()
     added = {n for n, _, changed in new if changed}
     findings = []
@@ -149,103 +182,44 @@ def _hunk(mail: Mail, path: str, hunk: unidiff.Hunk) -> list[Diagnostic]:
             findings.append(
                 Diagnostic(path, line, msg, HIDDEN.level, HIDDEN.name, origin=mail.origin)
             )
+    noted = {f.line for f in findings if f.type == HIDDEN.name}
+    for n in (n for n in unread if n not in noted):
+        msg = "changed line not checked: the hunk does not show where it sits; use --tree"
+        findings.append(Diagnostic(path, n, msg, HIDDEN.level, HIDDEN.name, origin=mail.origin))
     return findings
 
 
-def _apply(tmp: str, tree: str, mail: Mail, ps: unidiff.PatchSet) -> None:
-    cmd = ["git", "apply", f"--include={_PREFIX}*", f"--include={ATOMIC_DIR}/*"]
-    if any(all(not ln.is_context for ln in h) for pf in ps for h in pf):
-        cmd.append("--unidiff-zero")  # a -U0 diff: hunks without context
-    p = subprocess.run(
-        [*cmd, "-"],
-        cwd=tmp,
-        input=mail.text.encode("utf-8", "surrogateescape"),
-        capture_output=True,
-        **CHILD,
-    )
-    if p.returncode != 0:
-        msg = p.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise PatchError(f"'{mail.origin}' does not apply to {tree}: {msg[0] if msg else ''}")
-
-
-def _annotated(root: str, files: list[str]) -> dict[str, set[str]]:
-    """Per file (relative), the helpers annotated in ``root``."""
-    out: dict[str, set[str]] = {}
-    paths = [os.path.join(root, f) for f in files if os.path.isfile(os.path.join(root, f))]
-    for item in scan_paths(paths):
-        rel = os.path.relpath(item.path, root)
-        out[rel] = {d.name for d in item.scan.definitions if d.annotated} if item.scan else set()
-    return out
-
-
-def _defines_macro(root: str) -> bool:
-    """Whether the tree defines __rust_helper anywhere (helpers.c, or a
-    fallback in a helper file): if not, annotations come with the migration."""
-    helpers = os.path.join(root, HELPERS)
-    paths = [os.path.join(d, f) for d, _, fs in os.walk(helpers) for f in fs if f.endswith(".c")]
-    return any(
-        item.scan and (defines(item.scan) or fallback_directives(item.scan))
-        for item in scan_paths(paths)
-    )
-
-
-def _in_tree(patches: list[tuple[Mail, unidiff.PatchSet]], tree: str) -> tuple[list, int, bool]:
-    from ..tree import check_tree
-
-    if not os.path.isdir(os.path.join(tree, HELPERS)):
-        raise PatchError(f"{tree}: no rust/helpers/ in this tree")
-    origins = Origins()
-    with tempfile.TemporaryDirectory(prefix="helperfix-patch-") as tmp:
-        for sub in (HELPERS, ATOMIC_DIR):
-            if os.path.isdir(os.path.join(tree, sub)):
-                shutil.copytree(os.path.join(tree, sub), os.path.join(tmp, sub), symlinks=True)
-        for mail, ps in patches:
-            touched = [path for _, path in _helper_files(mail, ps)]
-            before = {f: origins.read(tmp, f) for f in touched}
-            _apply(tmp, tree, mail, ps)
-            for f in touched:
-                origins.update(f, before[f], origins.read(tmp, f), mail.origin)
-        findings, lines, bad = check_tree(tmp, [os.path.join(tmp, HELPERS)])
-        pending = not _defines_macro(tmp)
-    was_annotated = _annotated(tree, origins.files())
-    kept = []
-    for f in findings:
-        if f.path not in origins.files():
-            continue
-        origin = origins.of(f.path, f.span if f.type == MISSING.name else (f.line, f.line))
-        if f.type == MISSING.name:
-            if origin is None:
-                continue  # not a declaration the series added or changed
-            if f.helper in was_annotated.get(f.path, set()):
-                msg = f"patch removes __rust_helper from helper '{f.helper}'"
-                f = replace(f, type=REMOVED.name, level=REMOVED.level, message=msg)
-            elif pending:
-                msg = (
-                    f"helper '{f.helper}' has no __rust_helper; this tree does not define "
-                    "the macro yet, so annotations come with the migration"
-                )
-                f = replace(f, type=PENDING.name, level=PENDING.level, message=msg)
-        kept.append(replace(f, origin=origin or origins.last(f.path)))
-    return kept, lines, bad
-
-
-def check_patch(data: bytes, name: str, tree: str | None = None) -> Result:
-    """Findings for the helpers a patch (mail, mbox or diff) adds or changes."""
-    mails = read_mails(data, name)
-    with_diff = [(m, _parse(m)) for m in mails if m.has_diff]
-    if not any(len(ps) for _, ps in with_diff):
-        raise PatchError("no diff found")
-    skipped = len(mails) - len(with_diff)
-    if tree is not None:
-        findings, lines, bad = _in_tree(with_diff, tree)
-        return Result(findings, lines, bad, len(mails), skipped)
+def check_patch(
+    path: str, name: str, tree: str | None = None, helpers_block: str = "auto"
+) -> Result:
+    """Findings for the helpers a patch (mail, mbox or diff, in the file at
+    ``path``) adds or changes.  Mails are read one at a time; with ``tree``,
+    only those touching the helpers or their generator are kept, to be
+    applied in order."""
     findings: list[Diagnostic] = []
-    lines = 0
-    for mail, ps in with_diff:
-        for pf, path in _helper_files(mail, ps):
-            if path.endswith(".c"):
-                for hunk in pf:
-                    findings.extend(_hunk(mail, path, hunk))
+    kept: list[tuple[Mail, unidiff.PatchSet]] = []
+    lines = total = with_diff = 0
+    for mail in mails(path, name):
+        total += 1
+        if not mail.has_diff:
+            continue
+        with_diff += 1
+        if tree is not None:
+            if _PREFIX in mail.text or ATOMIC_DIR in mail.text:
+                kept.append((mail, _parse(mail)))
+            continue
+        ps = _parse(mail)
+        for pf, file in _helper_files(mail, ps, findings):
+            for hunk in pf:
+                findings.extend(_hunk(mail, file, hunk))
             lines += pf.added
+    if not with_diff:
+        raise PatchError("no diff found")
+    skipped = total - with_diff
+    if tree is not None:
+        from .intree import check_in_tree
+
+        found = check_in_tree(kept, tree, helpers_block)
+        return Result(found.findings, found.lines, found.bad, total, skipped, found.note)
     findings.sort(key=lambda f: (f.path, f.line))
-    return Result(findings, lines, False, len(mails), skipped)
+    return Result(findings, lines, False, total, skipped)

@@ -19,6 +19,7 @@ import mailbox
 import os
 import re
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 _HEADER = re.compile(rb"^[A-Za-z][A-Za-z0-9-]*: ")
@@ -75,23 +76,40 @@ def _strip_cr(data: bytes, mail: bool) -> bytes:
     return data
 
 
-def read_mails(data: bytes, name: str) -> list[Mail]:
-    """The mails in ``data``: one per message of an mbox, the message itself,
-    or the plain diff."""
-    if data.startswith(b"From "):
-        data = _strip_cr(data, mail=True)
-        fd, path = tempfile.mkstemp(suffix=".mbox")
+def mails(path: str, name: str) -> Iterator[Mail]:
+    """The mails in the file at ``path``, one at a time: each message of an
+    mbox (read as the file is walked, so memory holds one message), the
+    message itself, or the plain diff."""
+    with open(path, "rb") as fh:
+        head = fh.read(4096)
+    if head.startswith(b"From "):
+        box = mailbox.mbox(path, create=False)
         try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            box = mailbox.mbox(path, create=False)
-            messages = [box.get_message(key) for key in box.keys()]
-            box.close()
+            for key in box.iterkeys():
+                raw = _strip_cr(box.get_bytes(key), mail=True)
+                yield _mail(email.message_from_bytes(raw, policy=email.policy.compat32), name)
         finally:
-            os.unlink(path)
-    elif _HEADER.match(data) and b"\n\n" in data.replace(b"\r\n", b"\n"):
+            box.close()
+        return
+    with open(path, "rb") as fh:
+        data = fh.read()
+    if _HEADER.match(data) and b"\n\n" in data.replace(b"\r\n", b"\n"):
         data = _strip_cr(data, mail=True)
-        messages = [email.message_from_bytes(data, policy=email.policy.compat32)]
+        yield _mail(email.message_from_bytes(data, policy=email.policy.compat32), name)
     else:
-        return [Mail(name, _decode(_strip_cr(data, mail=False)))]
-    return [Mail(_subject(m) or name, _decode(_strip_cr(_body(m), False))) for m in messages]
+        yield Mail(name, _decode(_strip_cr(data, mail=False)))
+
+
+def _mail(m: email.message.Message, name: str) -> Mail:
+    return Mail(_subject(m) or name, _decode(_strip_cr(_body(m), False)))
+
+
+def read_mails(data: bytes, name: str) -> list[Mail]:
+    """The mails in ``data`` (for callers holding bytes: tests, small inputs)."""
+    fd, path = tempfile.mkstemp(suffix=".mbox")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        return list(mails(path, name))
+    finally:
+        os.unlink(path)
