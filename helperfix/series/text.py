@@ -4,7 +4,9 @@ Nothing is claimed that the commit or the tree does not back: a file is
 named only if the commit changes it, inlining is promised only where the
 tree's Kconfig has RUST_INLINE_HELPERS, spacing that clang-format normalised
 is said so, and an annotation on a line of its own says why.  Paragraphs are
-wrapped at 75 columns.
+wrapped at 75 columns.  No text names a tool or a toolchain that a MAINTAINERS
+keyword (``K:``) pattern would match: get_maintainer.pl reads the commit text,
+and "clang-format" alone would add the CLANG/LLVM maintainers to every patch.
 """
 
 from __future__ import annotations
@@ -80,7 +82,7 @@ def annotate(files: list[str], notes: dict[str, FileNotes], inlining: bool | Non
     if spacing:
         old, new = spacing[0][0], spacing[0][1].replace("__rust_helper ", "")
         layout += (
-            f"; clang-format also normalised the spacing of the re-wrapped line"
+            f"; the re-wrap also normalised the spacing of the line"
             f"{'s' if len(spacing) > 1 else ''} ('{old.strip()}' became '{new.strip()}')."
         )
     else:
@@ -109,7 +111,7 @@ def block(inlining: bool | None) -> str:
     )
     return _body(
         "Every helper is now marked __rust_helper, so give the macro its meaning. "
-        f"{where}, and LLVM will not inline a C helper into Rust code compiled with "
+        f"{where}, and the compiler will not inline a C helper into Rust code compiled with "
         "slightly different options (hardening flags, builtin lists, target feature "
         "strings), even when the difference is harmless. __always_inline overrides "
         "that check.",
@@ -141,7 +143,7 @@ def cover(n: int, helpers: int, files: int, block_mode: str, why: str, version: 
         )
     paragraphs.append(
         f"The patches were generated with helperfix {version}: only the annotated "
-        "declarations were re-wrapped, with clang-format and the tree's .clang-format. "
+        "declarations were re-wrapped, in the tree's own formatting style. "
         f"{n} patches in all."
     )
     return _body(*paragraphs)
