@@ -6,9 +6,11 @@ The peer is what a build can tell without inlining: rebuild
 undefined symbols with ``llvm-nm -u``.  The script reports the median wall
 time of both (warm: the folder configured, nothing cached by the peer), one
 cold run of helperfix in an empty cache (configure, prepare, parse), and
-how the two symbol sets differ, so every difference can be explained.
+how the two symbol sets differ, so every difference can be explained; then
+the same cold and warm runs for another architecture (``--arch``, default
+arm64, which LLVM=1 builds without a cross gcc) and how its symbols differ.
 
-    python3 scripts/bench_exports.py [--runs 5] [--tree DIR] [--no-cold]
+    python3 scripts/bench_exports.py [--runs 5] [--tree DIR] [--no-cold] [--arch arm64]
 """
 
 from __future__ import annotations
@@ -60,6 +62,9 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--tree", help="a kernel tree (default: the 6.12 checkout)")
     ap.add_argument("--no-cold", action="store_true", help="skip the cold run")
+    ap.add_argument(
+        "--arch", default="arm64", help="also time this ARCH= (cold and warm); '' for none"
+    )
     args = ap.parse_args()
     tree = args.tree or linux_checkout.checkout()
     if not tree:
@@ -96,6 +101,18 @@ def main() -> None:
     print(
         "only in the object (not seen by the AST):", ", ".join(sorted(undefined - reached)) or "-"
     )
+    if args.arch:
+        with tempfile.TemporaryDirectory(prefix="hf-bench-exports-") as cache:
+            env["HELPERFIX_CACHE_DIR"] = cache
+            cold, other_rows = helperfix(tree, env, "--arch", args.arch)
+            runs = [helperfix(tree, env, "--arch", args.arch)[0] for _ in range(args.runs)]
+        print(
+            f"ARCH={args.arch}: cold {cold:.1f} s, warm median {statistics.median(runs):.2f} s; "
+            f"{len({r['symbol'] for r in other_rows})} symbols"
+        )
+        mine = {r["symbol"] for r in other_rows}
+        print(f"  only under {args.arch}: {', '.join(sorted(mine - reached)) or '-'}")
+        print(f"  only on the host: {', '.join(sorted(reached - mine)) or '-'}")
 
 
 if __name__ == "__main__":

@@ -16,7 +16,6 @@ import resource
 import subprocess
 import sys
 import tempfile
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -27,7 +26,7 @@ diff --git a/rust/helpers/mem.c b/rust/helpers/mem.c
 +++ b/rust/helpers/mem.c
 @@ -1,3 +1,8 @@
  // SPDX-License-Identifier: GPL-2.0
- 
+
  #include <linux/mm.h>
 +
 +int rust_helper_big_mbox(int x)

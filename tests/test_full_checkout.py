@@ -7,19 +7,9 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
-import linux_checkout
 import pytest
 from conftest import ROOT, git, run
-
-
-@pytest.fixture(scope="module")
-def kernel() -> Path:
-    path = linux_checkout.checkout()
-    if path is None:
-        pytest.skip("linux-source-6.12 is not installed (apt-get install linux-source-6.12)")
-    return Path(path)
 
 
 @pytest.mark.parametrize(
