@@ -14,9 +14,9 @@ from .c.scan import FileScan, scan_many
 from .c.source import Source
 from .diagnostics import ERROR, Diagnostic, display, parse_error
 from .files import read
+from .options import MAX_FILE_SIZE
 
 BATCH = 200  # files per batch: bounds memory, amortises a libclang parse
-MAX_FILE_SIZE = 1 << 20  # the largest upstream helper file is about 20 kB
 T = TypeVar("T")
 R = TypeVar("R")
 

@@ -15,8 +15,8 @@ from dataclasses import fields, replace
 
 from . import __version__, signals
 from .diagnostics import ERROR, emit, unique
+from .errors import UsageError
 from .exports.command import cmd_exports, exports_args
-from .format import FormatError
 from .kernel import HELPERS, HELPERS_C, defines_anywhere, helpers_block_for, old_layout
 from .lint.command import check_args, cmd_check
 from .mode import Mode, WriteBack
@@ -119,20 +119,28 @@ DESCRIPTION = (
 )
 
 
-def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
+def _parser(
+    wanted: str | None = None,
+) -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
+    """The parser.  Only the subcommand ``wanted`` (all, when None) gets its
+    options: some of them are built from registries whose import loads
+    libclang, which ``helperfix --version`` and ``--help`` never need."""
     p = argparse.ArgumentParser(prog="helperfix", description=DESCRIPTION)
     p.add_argument("--version", action="version", version=f"helperfix {__version__}")
-    sub = p.add_subparsers(dest="command", required=True)
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     subs = {}
     for name, (help_text, add_args) in _COMMANDS.items():
         subs[name] = sub.add_parser(name, help=help_text, description=help_text)
-        add_args(subs[name])
+        if wanted in (None, name):
+            add_args(subs[name])
     return p, subs
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
     """The arguments; an unknown option is reported with its subcommand's usage."""
-    p, subs = _parser()
+    words = sys.argv[1:] if argv is None else argv
+    wanted = next((w for w in words if w in _COMMANDS), "")
+    p, subs = _parser(wanted)
     args, extra = p.parse_known_args(argv)
     if extra:
         subs[args.command].error(f"unrecognized arguments: {' '.join(extra)}")
@@ -301,7 +309,7 @@ def main(argv: list[str] | None = None) -> int:
             "exports": cmd_exports,
         }
         return commands[args.command](args)
-    except (TreeError, FormatError) as e:
+    except UsageError as e:
         print(f"helperfix: error: {e}", file=sys.stderr)
         return EXIT_ERROR
     except ScopeError as e:

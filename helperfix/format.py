@@ -15,6 +15,7 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 
+from .errors import UsageError
 from .signals import CHILD
 
 _MARK = b"/* helperfix:chunk:%d */"
@@ -23,7 +24,7 @@ _BATCH = 1000  # chunks per clang-format process (batches run in parallel)
 _DATA = os.path.join(os.path.dirname(__file__), "data", "kernel.clang-format")
 
 
-class FormatError(Exception):
+class FormatError(UsageError):
     """clang-format cannot be used at all: the run stops (exit 2)."""
 
 

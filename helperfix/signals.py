@@ -11,14 +11,32 @@ a ``git`` that holds a lock.
 
 from __future__ import annotations
 
+import mmap
 import os
 import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
-from multiprocessing.sharedctypes import RawValue
 
 _SIGNALS = (signal.SIGINT, signal.SIGTERM)
-_flag = RawValue("i", 0)  # created before workers fork, so they share it
+
+
+class _Shared:
+    """One byte of anonymous shared memory: created before workers fork, so
+    they share it (and cheaper to set up than multiprocessing's values)."""
+
+    def __init__(self) -> None:
+        self._map = mmap.mmap(-1, 1)
+
+    @property
+    def value(self) -> int:
+        return self._map[0]
+
+    @value.setter
+    def value(self, v: int) -> None:
+        self._map[0] = v
+
+
+_flag = _Shared()
 # Fault injection for the tests: "N:SIGINT" sends that signal to this process
 # at the Nth checkpoint, so every safe point can be interrupted on purpose.
 _FAULT = os.environ.get("HELPERFIX_FAULT_SIGNAL", "")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 
 from .diagnostics import ERROR, Diagnostic, display
+from .errors import UsageError
 from .kernel import HELPERS, is_helper_path, old_layout
 
 _OUT = "symlink leads outside the kernel tree; not followed"
@@ -18,8 +19,8 @@ NOT_HELPER_FILE = "not a Rust helper file (helpers live in rust/helpers/)"
 NOT_HELPER_DIR = "not a Rust helper folder (helpers live in rust/helpers/)"
 
 
-class TreeError(Exception):
-    pass
+class TreeError(UsageError):
+    """The kernel tree or a path given cannot be used."""
 
 
 class ScopeError(Exception):

@@ -520,7 +520,7 @@ def test_612_own_helpers(kernel, configs):
 
 def test_classes(kernel, configs):
     """Helper files written for each class, parsed with 6.12's real flags."""
-    from helperfix.exports import Result, analyse_unit
+    from helperfix.exports.analysis import Result, analyse_unit
     from helperfix.exports.verdict import Policy
 
     got = {}

@@ -13,7 +13,8 @@ import pytest
 from conftest import git, unavailable
 
 from helperfix.diagnostics import CHECK, ERROR, WARNING
-from helperfix.exports import Result, fix, flags, reach, report, unit
+from helperfix.exports import fix, flags, reach, report, unit
+from helperfix.exports.analysis import Result
 from helperfix.exports.verdict import NAMESPACE, NOT_EXPORTED, OK, STATIC, TRAP, Finding, Policy
 
 HEADER = """

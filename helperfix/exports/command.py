@@ -1,4 +1,7 @@
-"""The command line of ``helperfix exports`` and of ``check --exports``."""
+"""The command line of ``helperfix exports`` and of ``check --exports``.
+
+The analysis (libclang and friends) is imported only when a command runs:
+building the parser must stay cheap for every other command."""
 
 from __future__ import annotations
 
@@ -10,7 +13,6 @@ from ..diagnostics import ERROR, Diagnostic
 from ..kernel import HELPERS_C
 from ..tree import TreeError, find_root
 from ..ui import Progress
-from . import ExportsError, Options, analyse, report
 
 
 def exports_options(p: argparse.ArgumentParser) -> None:
@@ -66,7 +68,9 @@ def exports_args(e: argparse.ArgumentParser) -> None:
     )
 
 
-def _options(args: argparse.Namespace) -> Options:
+def _options(args: argparse.Namespace):
+    from .analysis import Options
+
     return Options(
         args.build_dir,
         args.compile_commands,
@@ -84,6 +88,8 @@ def exports_findings(root: str, args: argparse.Namespace) -> tuple[list, bool]:
     configured or parsed is an input error (the gate fails with status 2).
     Without --exports: nothing, and the exports options are refused."""
     from ..lint.exports import UNAVAILABLE
+    from . import report
+    from .analysis import ExportsError, analyse
 
     if not args.exports:
         given = [
@@ -111,6 +117,9 @@ def exports_findings(root: str, args: argparse.Namespace) -> tuple[list, bool]:
 
 
 def cmd_exports(args: argparse.Namespace) -> int:
+    from . import report
+    from .analysis import ExportsError, analyse
+
     say = Progress(args.quiet)
     if args.clean_cache:
         from .build import clean_cache

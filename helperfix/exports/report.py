@@ -16,7 +16,7 @@ from ..lint.output import github, sarif
 from .verdict import NAMESPACE, NOT_EXPORTED, OK, STATIC, STATUSES, TRAP, Finding
 
 if TYPE_CHECKING:
-    from . import Result
+    from .analysis import Result
 
 _TYPE = {
     NOT_EXPORTED: types.UNEXPORTED,

@@ -15,11 +15,14 @@ import os
 import pkgutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from ..c.scan import FileScan
-from ..c.source import Source
 from ..diagnostics import ERROR, Diagnostic
-from ..generator import AtomicPair
+
+if TYPE_CHECKING:  # only types: ``--help`` and the parser must not load libclang
+    from ..c.scan import FileScan
+    from ..c.source import Source
+    from ..generator import AtomicPair
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,7 @@ class TreeContext:
         return os.path.join(self.root, rel)
 
 
-FileRule = Callable[[FileScan, FileContext], Iterable[Diagnostic]]
+FileRule = Callable[["FileScan", FileContext], Iterable[Diagnostic]]
 TreeRule = Callable[[TreeContext], Iterable[Diagnostic]]
 
 

@@ -228,7 +228,8 @@ def run(cwd: str, opts: Options, out=None, err=None) -> int:
 def _export_fixes(root: str, base: str, progress: Progress) -> list:
     """What ``helperfix exports --fix`` would patch, found in the checkout
     (which must be at the base: the analysis reads the work tree)."""
-    from ..exports import ExportsError, Options, analyse, fix
+    from ..exports import fix
+    from ..exports.analysis import ExportsError, Options, analyse
 
     if text(root, "rev-parse", "HEAD").strip() != base:
         raise SeriesError("--exports analyses the checkout: --base must be HEAD")
