@@ -12,13 +12,15 @@ import sys
 
 
 def entry() -> int:
+    from .errors import by_signal
+
     try:
         from .cli import main
     except KeyboardInterrupt:
         # CPython may re-raise a SIGINT it noted during imports when it shuts
         # down (status -2 instead of 130): leave at once, nothing to clean up.
         print("helperfix: interrupted", file=sys.stderr, flush=True)
-        os._exit(130)
+        os._exit(by_signal(signal.SIGINT))
     status = main()
     # The work is done (or was stopped and reported): a signal arriving while
     # the interpreter shuts down must not turn a finished run into a kill.

@@ -12,8 +12,9 @@ from typing import TypeVar
 from . import signals
 from .c.scan import FileScan, scan_many
 from .c.source import Source
-from .diagnostics import ERROR, Diagnostic, display, parse_error
+from .diagnostics import Diagnostic, display
 from .files import read
+from .findings import PARSE_ERROR, READ_ERROR, TOO_LARGE
 from .options import MAX_FILE_SIZE
 
 BATCH = 200  # files per batch: bounds memory, amortises a libclang parse
@@ -30,12 +31,12 @@ class Scanned:
 
 
 def cannot_read(path: str, e: OSError) -> Diagnostic:
-    return Diagnostic(display(path), 0, f"cannot read: {e.strerror}", ERROR, "READ_ERROR")
+    return READ_ERROR(display(path), 0, f"cannot read: {e.strerror}")
 
 
 def too_large(path: str, size: int, limit: int) -> Diagnostic:
     msg = f"too large ({size} bytes > {limit}); skipped (--max-file-size)"
-    return Diagnostic(display(path), 0, msg, ERROR, "TOO_LARGE")
+    return TOO_LARGE(display(path), 0, msg)
 
 
 def scan_paths(paths: list[str], max_size: int = MAX_FILE_SIZE) -> Iterator[Scanned]:
@@ -53,7 +54,7 @@ def scan_paths(paths: list[str], max_size: int = MAX_FILE_SIZE) -> Iterator[Scan
             yield Scanned(path, None, None, cannot_read(path, e))
     for fs in scan_many(sources):
         path = fs.source.path
-        err = parse_error(display(path), fs.error.line, fs.error.message) if fs.error else None
+        err = PARSE_ERROR(display(path), fs.error.line, fs.error.message) if fs.error else None
         yield Scanned(path, fs.source, fs, err)
 
 

@@ -17,9 +17,11 @@ from . import format as fmt
 from .c.lex import COMMENT, tokenize, tokenize_many
 from .c.scan import FileScan, scan
 from .c.source import Source
-from .diagnostics import ERROR, WARNING, Diagnostic, parse_error
+from .diagnostics import ERROR, Diagnostic
+from .findings import FALLBACK, INTERNAL_ERROR, PARSE_ERROR
+from .kernel.kconfig import HelpersBlock
 from .mode import Mode
-from .rewrite import Context, Edit, Rewrite, apply, registry
+from .rewrite import Context, Edit, Rewrite, apply, defaults, registry
 
 
 @dataclass
@@ -36,7 +38,8 @@ class Plan:
 
 def selected(mode: Mode, tree: bool) -> list[Rewrite]:
     """The rewrites a run applies, per file (``tree`` False) or tree-wide."""
-    return [r for n, r in registry().items() if n in mode.rewrites and r.tree == tree]
+    names = defaults() if mode.rewrites is None else mode.rewrites
+    return [r for n, r in registry().items() if n in names and r.tree == tree]
 
 
 def _plan(src: Source, ctx: Context) -> Plan:
@@ -49,7 +52,7 @@ def plan_file(fs: FileScan, ctx: Context, rewrites: list[Rewrite]) -> Plan:
     src = fs.source
     plan = _plan(src, ctx)
     if fs.error:
-        plan.diagnostics.append(parse_error(plan.shown, fs.error.line, fs.error.message))
+        plan.diagnostics.append(PARSE_ERROR(plan.shown, fs.error.line, fs.error.message))
         return plan
     plan.definitions = len(fs.definitions)
     plan.annotated = sum(d.annotated for d in fs.definitions)
@@ -60,7 +63,7 @@ def plan_file(fs: FileScan, ctx: Context, rewrites: list[Rewrite]) -> Plan:
     except Exception as e:  # a bug must cost one file, not the run
         plan.edits = []
         msg = f"internal error: {type(e).__name__}: {e}; not touched (please report)"
-        plan.diagnostics.append(Diagnostic(plan.shown, 0, msg, ERROR, "INTERNAL_ERROR"))
+        plan.diagnostics.append(INTERNAL_ERROR(plan.shown, 0, msg))
     migrated = [(e.start, e.end) for e in plan.edits if e.migrate]
     plan.code = verify.digest(src.data, fs.tokens, migrated)
     return plan
@@ -78,7 +81,7 @@ def plan_tree_file(src: Source, ctx: Context, rewrites: list[Rewrite]) -> Plan:
 def fallback(message: str) -> Diagnostic:
     """A tool failed and a fallback was used: said once per run (the CLI
     drops repeats), never silently."""
-    return Diagnostic("helperfix", 0, message, WARNING, "FALLBACK")
+    return FALLBACK("helperfix", 0, message)
 
 
 def settle(plans: list[Plan], style: str, jobs: int) -> list[Diagnostic]:
@@ -150,7 +153,7 @@ def prove(plans: list[Plan], olds: list[bytes]) -> list[bytes | None]:
         if plan.code and verify.digest(new, tokens, spans) != plan.code:
             line = Source(plan.path, old).line_of(plan.edits[0].start)
             msg = "internal check failed: the rewrite would change code; not touched"
-            plan.diagnostics.append(Diagnostic(plan.shown, line, msg, ERROR, "INTERNAL_ERROR"))
+            plan.diagnostics.append(INTERNAL_ERROR(plan.shown, line, msg))
             out.append(None)
         else:
             out.append(new)
@@ -158,7 +161,11 @@ def prove(plans: list[Plan], olds: list[bytes]) -> list[bytes | None]:
 
 
 def annotate_source(
-    data: bytes, path: str, *, style: str | None = None, helpers_block: str = "block"
+    data: bytes,
+    path: str,
+    *,
+    style: str | None = None,
+    helpers_block: HelpersBlock | str = HelpersBlock.BLOCK,
 ) -> tuple[bytes, list[Diagnostic]]:
     """The migration of one helper file held in memory.
 
@@ -169,6 +176,7 @@ def annotate_source(
     style).  Returns the new bytes (``data`` itself when nothing changes)
     and the diagnostics; a file with errors comes back unchanged.  The
     generated atomic.c is left alone: it needs its tree's generator."""
+    helpers_block = HelpersBlock(helpers_block)
     mode = Mode(style=style, helpers_block=helpers_block)
     fs = scan(Source(path, data))
     plan = plan_file(fs, Context(path, helpers_block=helpers_block), selected(mode, tree=False))

@@ -1,12 +1,16 @@
 """One diagnostic type for every command: annotate's errors, check's
-findings, patch mode and series all report ``Diagnostic``s, and the emitters
-(``lint/output.py``, ``Diagnostic.render``) only render them."""
+findings, patch mode, series and exports all report ``Diagnostic``s, and the
+emitters (``lint/output.py``, ``Diagnostic.render``) only render them.
+
+A ``Diagnostic`` is made by calling its ``Type`` (every type is declared
+once, in ``findings``): it holds the declaration itself, so a type that was
+never declared cannot be emitted."""
 
 from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 # Levels, as checkpatch names them.  ERROR: the tree will not build, is
 # inconsistent, or could not be read; WARNING: a helper or the migration is
@@ -15,17 +19,72 @@ ERROR, WARNING, CHECK = "ERROR", "WARNING", "CHECK"
 _PLAIN = {ERROR: "error", WARNING: "warning", CHECK: "note"}
 
 
+_DECLARED: dict[str, Type] = {}
+
+
+@dataclass(frozen=True)
+class Type:
+    """A finding type: stable name, level, one-line description; ``input``
+    types mean an input could not be read (a gate never passes them)."""
+
+    name: str
+    level: str
+    description: str
+    input: bool = False
+
+    def __post_init__(self) -> None:
+        if _DECLARED.setdefault(self.name, self) != self:
+            raise ValueError(f"finding type {self.name} declared twice, differently")
+
+    def __call__(
+        self,
+        path: str,
+        line: int,
+        message: str,
+        *,
+        column: int = 0,
+        helper: str | None = None,
+        origin: str = "",
+        span: tuple[int, int] = (0, 0),
+        level: str = "",
+    ) -> Diagnostic:
+        """A finding of this type (``level`` overrides the declared one where
+        a policy decides it: exports' verdicts)."""
+        return Diagnostic(path, line, message, self, column, helper, origin, span, level)
+
+
+def declared() -> dict[str, Type]:
+    """Every type declared so far, by name (``findings`` declares them all:
+    ask ``lint.types()``, which imports it)."""
+    return dict(sorted(_DECLARED.items()))
+
+
 @dataclass(frozen=True)
 class Diagnostic:
     path: str  # as shown: relative to the kernel root (check) or the cwd (annotate)
     line: int  # 1-based; 0 for the whole file
     message: str
-    level: str
-    type: str  # stable type name, declared by a rule (``helperfix check --list-types``)
+    kind: Type  # its declaration (``helperfix check --list-types``)
     column: int = 0
     helper: str | None = None
     origin: str = ""  # where it came from: a patch's file name or subject
     span: tuple[int, int] = (0, 0)  # first and last line of the declaration (not shown)
+    level: str = ""  # the kind's level unless a policy decided otherwise
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.kind, Type):
+            raise TypeError(f"a Diagnostic needs a declared Type, not {self.kind!r}")
+        if not self.level:
+            object.__setattr__(self, "level", self.kind.level)
+
+    @property
+    def type(self) -> str:
+        """The stable type name."""
+        return self.kind.name
+
+    def retyped(self, kind: Type, message: str) -> Diagnostic:
+        """The same finding, as another type (patch mode re-reads a tree's)."""
+        return replace(self, kind=kind, message=message, level=kind.level)
 
     @property
     def where(self) -> str:
@@ -34,11 +93,6 @@ class Diagnostic:
     def render(self) -> str:
         """The compiler-style form annotate and list print on stderr."""
         return f"{self.where}: {_PLAIN[self.level]}: {self.message}"
-
-
-def parse_error(shown: str, line: int, message: str) -> Diagnostic:
-    """A file that cannot be read as C (and so is never touched)."""
-    return Diagnostic(shown, line, message, ERROR, "PARSE_ERROR")
 
 
 def display(path: str) -> str:

@@ -22,8 +22,9 @@ from . import format as fmt
 from .batch import MAX_FILE_SIZE, Scanned, cannot_read, counted, parallel, scan_paths, split
 from .c.source import Source
 from .core import Plan
-from .diagnostics import ERROR, Diagnostic, display
+from .diagnostics import Diagnostic, display
 from .files import atomic_write, clean_stale, read, unified_diff
+from .findings import INTERNAL_ERROR, WRITE_ERROR
 from .mode import Mode, WriteBack
 from .rewrite import Context
 
@@ -83,7 +84,7 @@ def _current(plan: Plan, job: Job) -> Source | None:
     elif job.write_back.writes and not os.stat(plan.path).st_mode & 0o222:
         why = "read-only file; not touched"
     if why:
-        plan.diagnostics.append(Diagnostic(plan.shown, 0, why, ERROR, "WRITE_ERROR"))
+        plan.diagnostics.append(WRITE_ERROR(plan.shown, 0, why))
         return None
     return src
 
@@ -106,7 +107,7 @@ def finish(plans: list[Plan], job: Job) -> list[Outcome]:
             _emit(plan, out, src.data, new, job)
         except Exception as e:  # a bug must cost one file, not the run
             msg = f"internal error: {type(e).__name__}: {e}; not touched (please report)"
-            out.diagnostics.append(Diagnostic(plan.shown, 0, msg, ERROR, "INTERNAL_ERROR"))
+            out.diagnostics.append(INTERNAL_ERROR(plan.shown, 0, msg))
     return outcomes
 
 
@@ -120,7 +121,7 @@ def _emit(plan: Plan, out: Outcome, old: bytes, new: bytes, job: Job) -> None:
         except OSError as e:
             out.changed = False
             msg = f"cannot write: {e.strerror}"
-            out.diagnostics.append(Diagnostic(plan.shown, 0, msg, ERROR, "WRITE_ERROR"))
+            out.diagnostics.append(WRITE_ERROR(plan.shown, 0, msg))
 
 
 def complete(plans: list[Plan], job: Job) -> list[Outcome]:

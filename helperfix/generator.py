@@ -14,21 +14,22 @@ import os
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 
 from .c.source import Source
+from .diagnostics import Diagnostic
 from .files import atomic_write, cache_dir, read
-from .kernel import (
-    ATOMIC_C,
-    ATOMIC_DIR,
-    GENERATOR,
-    TABLE,
-    checksum_ok,
-    fallbacks_in_text,
-    is_generated,
-    with_checksum,
+from .findings import (
+    ATOMIC_CHECKSUM,
+    ATOMIC_GENERATOR_FAILED,
+    ATOMIC_GENERATOR_MISSING,
+    ATOMIC_OUT_OF_DATE,
 )
+from .kernel.atomic import checksum_ok, is_generated, with_checksum
+from .kernel.paths import ATOMIC_C, ATOMIC_DIR, GENERATOR, TABLE
+from .kernel.queries import fallbacks_in_text
 from .signals import CHILD
 
 
@@ -115,6 +116,34 @@ class Status(Enum):
     FAILED = "failed"  # the generator failed
     OUT_OF_DATE = "out-of-date"  # the generator does not reproduce it
     OK = "ok"
+
+
+PROBLEMS = {
+    Status.CHECKSUM: ATOMIC_CHECKSUM,
+    Status.GENERATOR_MISSING: ATOMIC_GENERATOR_MISSING,
+    Status.FAILED: ATOMIC_GENERATOR_FAILED,
+    Status.OUT_OF_DATE: ATOMIC_OUT_OF_DATE,
+}
+
+
+def problem(
+    pair: AtomicPair, status: Status, err: str, shown: Callable[[str], str] = str, tail: str = ""
+) -> Diagnostic | None:
+    """The finding for a status that is not OK, said the same way by check
+    and annotate (which adds ``tail``); ``shown`` turns a tree path into
+    the path diagnostics show."""
+    if status is Status.CHECKSUM:
+        msg = "trailing sha1 line does not match the file (hand-edited?)"
+        return ATOMIC_CHECKSUM(shown(ATOMIC_C), pair.checksum_line, msg + tail)
+    if status is Status.GENERATOR_MISSING:
+        msg = f"generated, but {GENERATOR} is missing"
+        return ATOMIC_GENERATOR_MISSING(shown(ATOMIC_C), 0, msg + tail)
+    if status is Status.FAILED:
+        return ATOMIC_GENERATOR_FAILED(shown(GENERATOR), 0, f"generator failed: {err}")
+    if status is Status.OUT_OF_DATE:
+        msg = f"does not match what {GENERATOR} generates (hand-edited, or not regenerated)"
+        return ATOMIC_OUT_OF_DATE(shown(ATOMIC_C), 0, msg + tail)
+    return None
 
 
 @dataclass

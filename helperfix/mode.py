@@ -7,22 +7,18 @@ knows about files, processes or the terminal.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 
-
-def _default_rewrites() -> frozenset[str]:
-    from .rewrite import defaults
-
-    return defaults()
+from .kernel.kconfig import HelpersBlock
 
 
 @dataclass(frozen=True)
 class Mode:
-    rewrites: frozenset[str] = field(default_factory=_default_rewrites)
+    rewrites: frozenset[str] | None = None  # None: every rewrite that runs by default
     style: str | None = None  # .clang-format to use; None: the tree's, else helperfix's
     checkpatch: bool = True  # consult the tree's checkpatch.pl (see checkpatch.py)
-    helpers_block: str = "block"  # helpers.c: the __BINDGEN__ block, or a "plain" define
+    helpers_block: HelpersBlock = HelpersBlock.BLOCK  # what helpers.c defines
 
 
 class WriteBack(Enum):

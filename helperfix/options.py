@@ -5,25 +5,24 @@ from __future__ import annotations
 import argparse
 import os
 
+from .kernel.kconfig import HelpersBlock
+
 # the largest upstream helper file is about 20 kB
 MAX_FILE_SIZE = 1 << 20
 
 
-def common(p: argparse.ArgumentParser) -> None:
+FORMATS = ("text", "json", "sarif", "github")
+
+
+def paths(p: argparse.ArgumentParser) -> None:
+    """PATH... and --root, as every command that reads helper files takes them."""
     p.add_argument(
         "paths",
         nargs="*",
         metavar="PATH",
         help="helper files or folders (default: rust/helpers of the tree around the cwd)",
     )
-    p.add_argument("--root", help="the kernel tree (default: found from PATH)")
-    p.add_argument(
-        "-j",
-        "--jobs",
-        type=int,
-        default=os.cpu_count() or 1,
-        help="worker processes (default: all cores)",
-    )
+    root(p)
     p.add_argument(
         "--max-file-size",
         type=size,
@@ -32,14 +31,52 @@ def common(p: argparse.ArgumentParser) -> None:
         help="skip (and report) helper files larger than this; k/M suffixes "
         "(default: 1M; upstream's largest is about 20k)",
     )
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress or summary on stderr")
+
+
+def root(p: argparse.ArgumentParser, what: str = "found from PATH, else the cwd") -> None:
+    p.add_argument("--root", metavar="DIR", help=f"the kernel tree (default: {what})")
+
+
+def jobs(p: argparse.ArgumentParser, what: str = "worker processes") -> None:
+    p.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        default=os.cpu_count() or 1,
+        metavar="N",
+        help=f"{what} (default: all cores, {os.cpu_count() or 1} here)",
+    )
+
+
+def quiet(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "-q", "--quiet", action="store_true", help="no progress on stderr (findings still shown)"
+    )
+
+
+def output_format(p: argparse.ArgumentParser, choices: tuple[str, ...] = FORMATS) -> None:
+    p.add_argument(
+        "--format",
+        choices=choices,
+        default="text",
+        help="text (checkpatch-shaped), json, sarif (SARIF 2.1.0) or github (workflow "
+        "annotations); default: text",
+    )
+
+
+def common(p: argparse.ArgumentParser) -> None:
+    """What annotate and check share: paths, workers, -q."""
+    paths(p)
+    jobs(p)
+    quiet(p)
 
 
 def block_option(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--helpers-block",
-        choices=("auto", "block", "plain"),
-        default="auto",
+        type=HelpersBlock,
+        choices=list(HelpersBlock),
+        default=HelpersBlock.AUTO,
         help="what helpers.c defines: the __BINDGEN__ block (__always_inline outside "
         "bindgen), or a plain empty #define for trees without helper inlining; auto "
         "(default) asks the tree's Kconfig for RUST_INLINE_HELPERS",

@@ -17,6 +17,8 @@ import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from .errors import by_signal
+
 _SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
@@ -52,7 +54,7 @@ class Interrupted(Exception):
 
     @property
     def status(self) -> int:
-        return 128 + self.signum
+        return by_signal(self.signum)
 
 
 def _handler(signum: int, frame: object) -> None:

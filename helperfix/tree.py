@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import os
 
-from .diagnostics import ERROR, Diagnostic, display
+from .diagnostics import Diagnostic, display
 from .errors import UsageError
-from .kernel import HELPERS, is_helper_path, old_layout
+from .findings import PATH_ERROR
+from .kernel.kconfig import old_layout
+from .kernel.paths import HELPERS, is_helper_path
 
 _OUT = "symlink leads outside the kernel tree; not followed"
 NOT_HELPER_FILE = "not a Rust helper file (helpers live in rust/helpers/)"
@@ -50,7 +52,7 @@ def find_root(path: str) -> str:
 
 
 def _path_error(path: str, message: str) -> Diagnostic:
-    return Diagnostic(display(path), 0, message, ERROR, "PATH_ERROR")
+    return PATH_ERROR(display(path), 0, message)
 
 
 def _inside(path: str, root: str) -> bool:

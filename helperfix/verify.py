@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 
 from .c.lex import COMMENT, Token
-from .kernel import ANNOTATION
+from .kernel.paths import ANNOTATION
 
 
 def digest(data: bytes, tokens: list[Token], skip: list[tuple[int, int]] = ()) -> str:

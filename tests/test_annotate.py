@@ -192,7 +192,7 @@ def test_list_json(tmp_path):
     r = run("list", "--json", str(root / "rust/helpers"))
     assert r.returncode == 0, r.stderr
     rows = json.loads(r.stdout)
-    assert [(x["file"], x["line"], x["name"], x["annotated"], x["condition"]) for x in rows] == [
+    assert [(x["path"], x["line"], x["name"], x["annotated"], x["condition"]) for x in rows] == [
         ("rust/helpers/a.c", 2, "a", True, "defined(CONFIG_X)"),
         ("rust/helpers/a.c", 6, "b", False, ""),
     ]

@@ -69,7 +69,7 @@ def test_list_agrees_with_an_independent_census():
     rows = json.loads(run("list", "--json", str(CORPUS / "rust/helpers")).stdout)
     found: dict[str, list[int]] = {}
     for x in rows:
-        n = found.setdefault(x["file"], [0, 0])
+        n = found.setdefault(x["path"], [0, 0])
         n[0] += 1
         n[1] += x["annotated"]
     expected = {f: c for f, c in census(snapshot(CORPUS)).items() if c[0]}

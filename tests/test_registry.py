@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import ROOT, make_tree, run
 
 PACKAGE = ROOT / "helperfix"
@@ -50,19 +51,26 @@ def test_every_rule_declares_the_types_it_emits(tmp_path):
     assert emitted <= set(types())
 
 
-def test_every_type_the_code_emits_is_declared():
-    """Types are given as the name of a declared Type or as a literal: every
-    literal that reaches a Diagnostic must be declared, so --list-types, SARIF
-    and the gate's exit status know it."""
-    import re
-
+def test_only_declared_types_can_be_emitted():
+    """A finding is made by calling its declaration; anything else is refused
+    at once, so no type can reach --list-types, SARIF or the gate's exit
+    status without being declared in helperfix.findings."""
+    from helperfix import findings
+    from helperfix.diagnostics import Diagnostic, Type
     from helperfix.lint import types
 
-    literals = set()
-    for path in PACKAGE.rglob("*.py"):
-        text = path.read_text()
-        literals |= set(re.findall(r"(?:ERROR|WARNING|CHECK), \"([A-Z][A-Z_]+)\"", text))
-    assert literals and literals <= set(types()), literals - set(types())
+    with pytest.raises(TypeError, match="needs a declared Type"):
+        Diagnostic("rust/helpers/a.c", 1, "message", "MISSING_RUST_HELPER")
+    with pytest.raises(ValueError, match="declared twice, differently"):
+        Type("MISSING_RUST_HELPER", "ERROR", "another description")
+    declared = {v.name: v for v in vars(findings).values() if isinstance(v, Type)}
+    assert declared == types()
+    d = findings.MISSING_RUST_HELPER("rust/helpers/a.c", 3, "m", helper="h")
+    assert (d.type, d.level, d.kind) == (
+        "MISSING_RUST_HELPER",
+        "WARNING",
+        findings.MISSING_RUST_HELPER,
+    )
 
 
 def test_unknown_rewrite_in_only_is_a_usage_error(tmp_path):
@@ -108,25 +116,83 @@ def _imports(path: Path) -> set[str]:
     return {m for m in out if m.startswith("helperfix")}
 
 
-def test_dependencies_point_one_way():
-    """C front end <- rewrites and rules <- engine <- CLI: the C front end
-    imports nothing but itself and the kernel facts; no lint module imports a
-    rewrite; neither imports the engine, the CLI or the series."""
-    upper = ("helperfix.engine", "helperfix.cli", "helperfix.series")
-    for path in PACKAGE.rglob("*.py"):
-        rel = path.relative_to(PACKAGE).parts
-        deps = _imports(path)
-        if rel[0] == "c":
-            assert all(d.startswith(("helperfix.c", "helperfix.kernel")) for d in deps), path
-        if rel[0] == "lint":
-            assert not any(d.startswith("helperfix.rewrite") for d in deps), path
-        if rel[0] in ("lint", "rewrite", "c"):
-            assert not any(d.startswith(upper) for d in deps), path
+# The layers, bottom first: a module may import its own layer and those below.
+LAYERS = [
+    ("helperfix.errors", "helperfix.diagnostics", "helperfix.findings", "helperfix.kernel.paths"),
+    ("helperfix.c", "helperfix.kernel", "helperfix.signals", "helperfix.options", "helperfix.ui"),
+    (
+        "helperfix.files",
+        "helperfix.tree",
+        "helperfix.batch",
+        "helperfix.format",
+        "helperfix.checkpatch",
+        "helperfix.verify",
+        "helperfix.generator",
+        "helperfix.mode",
+    ),
+    ("helperfix.rewrite", "helperfix.lint"),
+    ("helperfix.core", "helperfix.engine"),
+    ("helperfix.series", "helperfix.exports"),
+    ("helperfix.cli", "helperfix.__main__", "helperfix.__init__"),
+]
 
 
-def test_no_module_over_400_lines():
-    for path in PACKAGE.rglob("*.py"):
-        assert len(path.read_text().splitlines()) <= 400, path
+def _layer(module: str) -> int:
+    best = (-1, -1)
+    for i, names in enumerate(LAYERS):
+        for n in names:
+            if module == n or module.startswith(n + "."):
+                best = max(best, (len(n), i))
+    assert best[1] >= 0, f"{module} is in no layer"
+    return best[1]
+
+
+def _module(path: Path) -> str:
+    return ".".join(path.relative_to(ROOT).with_suffix("").parts)
+
+
+def _graph() -> dict[str, set[str]]:
+    modules = {_module(p): p for p in PACKAGE.rglob("*.py")}
+    known = set(modules)
+    graph = {}
+    for name, path in modules.items():
+        deps = set()
+        for d in _imports(path):
+            d = d.removesuffix(".__init__")
+            while d not in known and d + ".__init__" not in known and "." in d:
+                d = d.rsplit(".", 1)[0]  # a name imported from a module
+            key = d if d in known else d + ".__init__"
+            if key in known and key != name:
+                deps.add(key)
+        graph[name] = deps
+    return graph
+
+
+def test_import_graph_has_no_cycle_and_no_upward_import():
+    """Dependencies point one way (issue 19): C front end and kernel facts
+    at the bottom, then files, rewrites and rules, the engine, the series
+    and exports, the CLI; lint never imports a rewrite."""
+    graph = _graph()
+    for name, deps in graph.items():
+        for d in deps:
+            if d.endswith(".__init__") and name.startswith(d.removesuffix(".__init__") + "."):
+                continue  # a module of a package may use its package's registry
+            assert _layer(d) <= _layer(name), f"{name} imports {d}, a layer above it"
+            if name.startswith("helperfix.lint"):
+                assert not d.startswith("helperfix.rewrite"), (name, d)
+    state: dict[str, int] = {}
+
+    def visit(n: str, trail: list[str]) -> None:
+        state[n] = 1
+        for d in sorted(graph[n]):
+            assert state.get(d) != 1, "import cycle: " + " -> ".join([*trail, n, d])
+            if d not in state:
+                visit(d, [*trail, n])
+        state[n] = 2
+
+    for n in sorted(graph):
+        if n not in state:
+            visit(n, [])
 
 
 def test_annotate_source_is_pure(tmp_path, monkeypatch):

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from ..kernel import ANNOTATION
+from ..kernel.paths import ANNOTATION
 from . import directives as dirs
 from .directives import Directive, Layout, ScanError
 from .lex import IDENT, KEYWORD, Token, tokenize, tokenize_many, unterminated_quote

@@ -9,7 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .. import signals
-from ..kernel import HELPERS, HELPERS_C, inlines_helpers, old_layout
+from ..kernel.kconfig import inlines_helpers, old_layout
+from ..kernel.paths import HELPERS, HELPERS_C
 from . import flags, reach, symbols, unit
 from .build import Build, BuildError, cached, configured, is_target, label, locked, user_command
 from .flags import FlagsError

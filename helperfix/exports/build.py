@@ -30,7 +30,8 @@ from dataclasses import dataclass
 
 from .. import signals
 from ..files import atomic_write, cache_dir
-from .flags import HELPERS_O, Command, from_cmd_file, from_dry_run
+from ..kernel.paths import HELPERS_CMD, HELPERS_O
+from .flags import Command, from_cmd_file, from_dry_run
 from .toolchain import (
     PACKAGES,
     Toolchain,
@@ -43,7 +44,6 @@ from .toolchain import (
 
 # A single-object build keeps -Werror but not rust/Makefile's flag removals.
 KCFLAGS = "KCFLAGS=-Wno-missing-prototypes -Wno-missing-declarations"
-CMD_FILE = os.path.join("rust", "helpers", ".helpers.o.cmd")
 _STAMP = ".helperfix-stamp"
 _TARGET = re.compile(r"[a-z0-9_.]*config")
 _ERROR = re.compile(r"^(?:In file included from |\S+:\d+:(?:\d+:)? (?:fatal )?error: )")
@@ -120,7 +120,7 @@ def configured(build: Build, config: str, jobs: int, say: Callable[[str], None])
         old = json.loads(_read(os.path.join(out, _STAMP)) or "{}")
     except ValueError:
         old = {}
-    if old == stamp and os.path.exists(os.path.join(out, CMD_FILE)):
+    if old == stamp and os.path.exists(os.path.join(out, HELPERS_CMD)):
         return build
     _preflight(root, chain)
     os.makedirs(out, exist_ok=True)
@@ -199,7 +199,7 @@ def user_command(
     anything there: its ``.helpers.o.cmd``, else what ``make -n`` prints
     once the toolchain on PATH is shown to be the build's own."""
     out = os.path.abspath(build_dir)
-    if os.path.exists(os.path.join(out, CMD_FILE)):
+    if os.path.exists(os.path.join(out, HELPERS_CMD)):
         command = from_cmd_file(out)
         return command, Build(root, out, Toolchain(""), ours=False)
     if not os.path.exists(os.path.join(out, ".config")):

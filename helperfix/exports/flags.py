@@ -15,8 +15,8 @@ import os
 import shlex
 from dataclasses import dataclass
 
-HELPERS_O = "rust/helpers/helpers.o"
-HELPERS_SRC = "rust/helpers/helpers.c"
+from ..kernel.paths import HELPERS_C, HELPERS_CMD, HELPERS_O
+
 # Options whose value is a path, in the separate and the joined form.
 _PATH_OPTS = ("-I", "-isystem", "-iquote", "-idirafter", "-include", "-imacros")
 _DROP_WITH_VALUE = {"-o", "-MF", "-MT", "-MQ"}
@@ -52,7 +52,7 @@ class Command:
 
 def from_cmd_file(build_dir: str) -> Command:
     """From Kbuild's ``rust/helpers/.helpers.o.cmd`` in a build folder."""
-    path = os.path.join(build_dir, "rust/helpers/.helpers.o.cmd")
+    path = os.path.join(build_dir, HELPERS_CMD)
     try:
         with open(path, encoding="utf-8", errors="replace") as fh:
             text = fh.read()
@@ -97,7 +97,7 @@ def from_compile_commands(path: str, root: str) -> Command:
         raise FlagsError(f"{path}: {e.strerror}") from e
     except ValueError as e:
         raise FlagsError(f"{path}: not JSON ({e})") from e
-    want = os.path.realpath(os.path.join(root, HELPERS_SRC))
+    want = os.path.realpath(os.path.join(root, HELPERS_C))
     for n, entry in enumerate(entries if isinstance(entries, list) else []):
         if not isinstance(entry, dict) or "file" not in entry:
             continue
@@ -109,7 +109,7 @@ def from_compile_commands(path: str, root: str) -> Command:
         else:
             line = entry.get("command", "")
         return _command(directory, line, f"{path}: entry {n}")
-    raise FlagsError(f"{path}: no entry for {HELPERS_SRC} (build {HELPERS_O} first)")
+    raise FlagsError(f"{path}: no entry for {HELPERS_C} (build {HELPERS_O} first)")
 
 
 def _command(directory: str, line: str, origin: str) -> Command:

@@ -9,8 +9,7 @@ import os
 from collections.abc import Callable
 
 from .. import signals
-from ..series import place
-from ..series.git import SeriesError, Workspace, identity, signoff, text
+from ..series.git import SeriesError, Workspace, identity, place, signoff, text
 from ..series.mail import add_recipients, recipients
 from .fix import FileFix, message
 

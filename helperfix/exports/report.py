@@ -11,7 +11,12 @@ import json
 from typing import TYPE_CHECKING
 
 from ..diagnostics import ERROR, WARNING, Diagnostic
-from ..lint import exports as types
+from ..findings import (
+    HELPER_LINK_TRAP,
+    HELPER_NAMESPACE_IMPORT,
+    HELPER_STATIC_IN_INLINE,
+    HELPER_UNEXPORTED_SYMBOL,
+)
 from ..lint.output import github, sarif
 from .verdict import NAMESPACE, NOT_EXPORTED, OK, STATIC, STATUSES, TRAP, Finding
 
@@ -19,10 +24,10 @@ if TYPE_CHECKING:
     from .analysis import Result
 
 _TYPE = {
-    NOT_EXPORTED: types.UNEXPORTED,
-    NAMESPACE: types.NAMESPACE,
-    TRAP: types.TRAP,
-    STATIC: types.STATIC,
+    NOT_EXPORTED: HELPER_UNEXPORTED_SYMBOL,
+    NAMESPACE: HELPER_NAMESPACE_IMPORT,
+    TRAP: HELPER_LINK_TRAP,
+    STATIC: HELPER_STATIC_IN_INLINE,
 }
 
 
@@ -90,13 +95,8 @@ def diagnostics(findings: list[Finding], predict: bool = False) -> list[Diagnost
     """Every verdict but ``ok``, as the diagnostics ``check`` emits; the same
     verdict under several configs is one diagnostic naming them all."""
     return [
-        Diagnostic(
-            f.helper_file,
-            f.helper_line,
-            message(f, names, predict),
-            f.level,
-            _TYPE[f.status].name,
-            helper=f.helper,
+        _TYPE[f.status](
+            f.helper_file, f.helper_line, message(f, names, predict), helper=f.helper, level=f.level
         )
         for f, names in merged(findings).items()
         if f.status != OK

@@ -17,19 +17,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..diagnostics import ERROR, Diagnostic
+from .. import findings  # noqa: F401  (every type is declared there)
+from ..diagnostics import Diagnostic, Type, declared
+from ..kernel.kconfig import HelpersBlock
 
 if TYPE_CHECKING:  # only types: ``--help`` and the parser must not load libclang
     from ..c.scan import FileScan
     from ..c.source import Source
     from ..generator import AtomicPair
-
-
-@dataclass(frozen=True)
-class Type:
-    name: str
-    level: str
-    description: str
 
 
 @dataclass(frozen=True)
@@ -48,7 +43,7 @@ class TreeContext:
     helpers: FileScan | None = None  # rust/helpers/helpers.c
     includes: dict[str, list[tuple[int, str]]] = field(default_factory=dict)  # '#include "x.c"'s
     atomic: AtomicPair | None = None  # the generator run, started early
-    helpers_block: str = "block"  # what helpers.c should define: the block, or "plain"
+    helpers_block: HelpersBlock = HelpersBlock.BLOCK  # what helpers.c should define
     # per file: (line, helper, how many) of its helpers marked __rust_helper
     annotated: dict[str, tuple[int, str, int]] = field(default_factory=dict)
     defined: bool = False  # some scanned file defines __rust_helper
@@ -64,29 +59,22 @@ TreeRule = Callable[[TreeContext], Iterable[Diagnostic]]
 @dataclass(frozen=True)
 class Rule:
     name: str  # module.function
-    scope: str  # "file", "tree", or "input" (emitted by the front end, no function)
+    scope: str  # "file" or "tree"
     types: tuple[Type, ...]
-    fn: FileRule | TreeRule | None = None
+    fn: FileRule | TreeRule
 
 
 _RULES: list[Rule] = []
-_TYPES: dict[str, Type] = {}
 _loaded = False
-
-
-def declare(scope: str, *types: Type, fn: Callable | None = None, name: str = "") -> None:
-    for t in types:
-        if _TYPES.setdefault(t.name, t) != t:
-            raise ValueError(f"type {t.name} declared twice, differently")
-    _RULES.append(Rule(name, scope, types, fn))
 
 
 def rule(scope: str, *types: Type) -> Callable[[Callable], Callable]:
     """Register the decorated function as a ``scope`` ("file" or "tree")
-    rule that emits ``types``."""
+    rule that emits ``types`` (declared in ``findings``)."""
 
     def register(fn: Callable) -> Callable:
-        declare(scope, *types, fn=fn, name=f"{fn.__module__.rsplit('.', 1)[-1]}.{fn.__name__}")
+        name = f"{fn.__module__.rsplit('.', 1)[-1]}.{fn.__name__}"
+        _RULES.append(Rule(name, scope, types, fn))
         return fn
 
     return register
@@ -108,14 +96,13 @@ def rules(scope: str) -> list[Rule]:
 
 
 def types() -> dict[str, Type]:
-    """Every type any rule or the front end emits, by name."""
-    _load()
-    return dict(sorted(_TYPES.items()))
+    """Every finding type helperfix emits, by name."""
+    return declared()
 
 
 def input_types() -> set[str]:
     """Types that mean an input could not be read: a gate never passes them."""
-    return {t.name for r in rules("input") for t in r.types if t.level == ERROR}
+    return {t.name for t in declared().values() if t.input}
 
 
 def column(src: Source, offset: int) -> int:

@@ -7,30 +7,30 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..diagnostics import ERROR, WARNING, Diagnostic
-from ..kernel import HELPERS_C, bindgen_blocks, plain_defines
-from . import TreeContext, Type, rule
+from ..diagnostics import Diagnostic
+from ..findings import DUPLICATE_BINDGEN_BLOCK, MISSING_BINDGEN_BLOCK
+from ..kernel.kconfig import HelpersBlock
+from ..kernel.paths import HELPERS_C
+from ..kernel.queries import bindgen_blocks, plain_defines
+from . import TreeContext, rule
 
-MISSING = Type("MISSING_BINDGEN_BLOCK", ERROR, "helpers.c lacks the __BINDGEN__ block")
-DUPLICATE = Type("DUPLICATE_BINDGEN_BLOCK", WARNING, "helpers.c has the __BINDGEN__ block twice")
 
-
-@rule("tree", MISSING, DUPLICATE)
+@rule("tree", MISSING_BINDGEN_BLOCK, DUPLICATE_BINDGEN_BLOCK)
 def check_tree(ctx: TreeContext) -> Iterable[Diagnostic]:
     fs = ctx.helpers
     if fs is None:
         return
     groups = bindgen_blocks(fs)
-    if not groups and ctx.helpers_block == "plain" and not plain_defines(fs):
+    if not groups and ctx.helpers_block is HelpersBlock.PLAIN and not plain_defines(fs):
         msg = (
             "no '#define __rust_helper' (this tree does not inline helpers: a plain empty "
             "definition; run helperfix annotate)"
         )
-        yield Diagnostic(HELPERS_C, 0, msg, MISSING.level, MISSING.name)
-    elif not groups and ctx.helpers_block == "block":
+        yield MISSING_BINDGEN_BLOCK(HELPERS_C, 0, msg)
+    elif not groups and ctx.helpers_block is HelpersBlock.BLOCK:
         msg = "no '#ifdef __BINDGEN__' block defining __rust_helper (run helperfix annotate)"
-        yield Diagnostic(HELPERS_C, 0, msg, MISSING.level, MISSING.name)
+        yield MISSING_BINDGEN_BLOCK(HELPERS_C, 0, msg)
     for g in groups[1:]:
         first = groups[0].opener.line
         msg = f"second '#ifdef __BINDGEN__' block for __rust_helper (first at line {first})"
-        yield Diagnostic(HELPERS_C, g.opener.line, msg, DUPLICATE.level, DUPLICATE.name, 1)
+        yield DUPLICATE_BINDGEN_BLOCK(HELPERS_C, g.opener.line, msg, column=1)

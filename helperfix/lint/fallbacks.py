@@ -8,28 +8,28 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..c.scan import FileScan
-from ..diagnostics import WARNING, Diagnostic
+from ..diagnostics import Diagnostic
 from ..files import read
-from ..kernel import GENERATOR, HELPERS_C, fallback_directives, fallbacks_in_text, stray_defines
-from . import FileContext, TreeContext, Type, rule
+from ..findings import OBSOLETE_FALLBACK, STRAY_DEFINE
+from ..kernel.paths import GENERATOR, HELPERS_C
+from ..kernel.queries import fallback_directives, fallbacks_in_text, stray_defines
+from . import FileContext, TreeContext, rule
 
-OBSOLETE = Type("OBSOLETE_RUST_HELPER_FALLBACK", WARNING, "Obsolete #ifndef __rust_helper fallback")
-STRAY = Type("STRAY_RUST_HELPER_DEFINE", WARNING, "__rust_helper defined outside helpers.c")
 _OBSOLETE_MSG = "obsolete '#ifndef __rust_helper' fallback; helpers.c defines the macro"
 
 
-@rule("file", OBSOLETE, STRAY)
+@rule("file", OBSOLETE_FALLBACK, STRAY_DEFINE)
 def check_file(fs: FileScan, ctx: FileContext) -> Iterable[Diagnostic]:
     for d, _ in fallback_directives(fs):
-        yield Diagnostic(ctx.rel, d.line, _OBSOLETE_MSG, OBSOLETE.level, OBSOLETE.name, 1)
+        yield OBSOLETE_FALLBACK(ctx.rel, d.line, _OBSOLETE_MSG, column=1)
     if ctx.rel == HELPERS_C:
         return  # the block rule judges helpers.c's own definitions
     for d in stray_defines(fs):
         msg = "__rust_helper defined outside helpers.c; it overrides the real definition"
-        yield Diagnostic(ctx.rel, d.line, msg, STRAY.level, STRAY.name, 1)
+        yield STRAY_DEFINE(ctx.rel, d.line, msg, column=1)
 
 
-@rule("tree", OBSOLETE)
+@rule("tree", OBSOLETE_FALLBACK)
 def check_generator(ctx: TreeContext) -> Iterable[Diagnostic]:
     if not ctx.tree:
         return
@@ -42,4 +42,4 @@ def check_generator(ctx: TreeContext) -> Iterable[Diagnostic]:
         if gen.data[gen.line_start(line) :].startswith(b"//"):
             line += 1
         msg = _OBSOLETE_MSG + " (in the generator's heredoc)"
-        yield Diagnostic(GENERATOR, line, msg, OBSOLETE.level, OBSOLETE.name, 1)
+        yield OBSOLETE_FALLBACK(GENERATOR, line, msg, column=1)

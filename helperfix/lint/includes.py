@@ -10,16 +10,13 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 
-from ..diagnostics import CHECK, ERROR, WARNING, Diagnostic
-from ..kernel import HELPERS_C
-from . import TreeContext, Type, rule
-
-NOT_INCLUDED = Type("HELPER_NOT_INCLUDED", WARNING, "Helper file never included from helpers.c")
-MISSING_FILE = Type("INCLUDE_MISSING_FILE", ERROR, "helpers.c includes a file that does not exist")
-ORDER = Type("INCLUDE_ORDER", CHECK, "helpers.c includes out of alphabetical order")
+from ..diagnostics import Diagnostic
+from ..findings import HELPER_NOT_INCLUDED, INCLUDE_MISSING_FILE, INCLUDE_ORDER
+from ..kernel.paths import HELPERS_C
+from . import TreeContext, rule
 
 
-@rule("tree", NOT_INCLUDED, MISSING_FILE, ORDER)
+@rule("tree", HELPER_NOT_INCLUDED, INCLUDE_MISSING_FILE, INCLUDE_ORDER)
 def check_tree(ctx: TreeContext) -> Iterable[Diagnostic]:
     if not ctx.tree or ctx.helpers is None:
         return
@@ -32,14 +29,14 @@ def check_tree(ctx: TreeContext) -> Iterable[Diagnostic]:
             target = os.path.normpath(os.path.join(os.path.dirname(rel), name))
             if not os.path.isfile(ctx.abspath(target)):
                 msg = f'#include "{name}": no such helper file'
-                yield Diagnostic(rel, line, msg, MISSING_FILE.level, MISSING_FILE.name, 1)
+                yield INCLUDE_MISSING_FILE(rel, line, msg, column=1)
             elif target not in included:
                 included.add(target)
                 todo.append(target)
             if prev is not None and name < prev[1]:
                 msg = f'"{name}" is out of alphabetical order (after "{prev[1]}")'
-                yield Diagnostic(rel, line, msg, ORDER.level, ORDER.name, 1)
+                yield INCLUDE_ORDER(rel, line, msg, column=1)
     for rel in sorted(ctx.files):
         if rel != HELPERS_C and rel not in included:
             msg = "never #included from helpers.c, so never compiled"
-            yield Diagnostic(rel, 0, msg, NOT_INCLUDED.level, NOT_INCLUDED.name)
+            yield HELPER_NOT_INCLUDED(rel, 0, msg)

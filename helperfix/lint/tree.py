@@ -12,8 +12,11 @@ from functools import partial
 from .. import generator, signals
 from ..batch import MAX_FILE_SIZE, counted, parallel, scan_paths, split
 from ..c.scan import FileScan
-from ..diagnostics import ERROR, Diagnostic
-from ..kernel import HELPERS_C, c_includes, defines
+from ..diagnostics import Diagnostic
+from ..findings import INTERNAL_ERROR
+from ..kernel.kconfig import HelpersBlock
+from ..kernel.paths import HELPERS_C
+from ..kernel.queries import c_includes, defines
 from ..tree import helper_files
 from . import FileContext, Rule, TreeContext, input_types, rules
 
@@ -38,7 +41,7 @@ def _guarded(rule: Rule, rel: str, *args: object) -> list[Diagnostic]:
         return list(rule.fn(*args))
     except Exception as e:
         msg = f"internal error in rule {rule.name}: {type(e).__name__}: {e} (please report)"
-        return [Diagnostic(rel, 0, msg, ERROR, "INTERNAL_ERROR")]
+        return [INTERNAL_ERROR(rel, 0, msg)]
 
 
 def _check_batch(paths: list[str], root: str, max_size: int) -> _Batch:
@@ -70,7 +73,7 @@ def check_tree(
     paths: list[str],
     jobs: int = 1,
     max_size: int = MAX_FILE_SIZE,
-    helpers_block: str = "block",
+    helpers_block: HelpersBlock = HelpersBlock.BLOCK,
     progress: Callable[[int, int], None] | None = None,
 ) -> tuple[list[Diagnostic], int, bool]:
     """Findings for the helper files under ``paths``, the number of lines

@@ -7,18 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..diagnostics import ERROR, Diagnostic
-from ..kernel import defines_anywhere
-from . import TreeContext, Type, rule
-
-UNDEFINED = Type(
-    "UNDEFINED_RUST_HELPER",
-    ERROR,
-    "A helper carries __rust_helper but the tree defines the macro nowhere: it does not build",
-)
+from ..diagnostics import Diagnostic
+from ..findings import UNDEFINED_RUST_HELPER
+from ..kernel.queries import defines_anywhere
+from . import TreeContext, rule
 
 
-@rule("tree", UNDEFINED)
+@rule("tree", UNDEFINED_RUST_HELPER)
 def check_tree(ctx: TreeContext) -> Iterable[Diagnostic]:
     if ctx.helpers is not None:
         return  # helpers.c is checked: MISSING_BINDGEN_BLOCK names the cause there
@@ -31,4 +26,4 @@ def check_tree(ctx: TreeContext) -> Iterable[Diagnostic]:
             "the build fails (unknown type name '__rust_helper'); helperfix annotate gives "
             "helpers.c the definition"
         )
-        yield Diagnostic(rel, line, msg, UNDEFINED.level, UNDEFINED.name, helper=name)
+        yield UNDEFINED_RUST_HELPER(rel, line, msg, helper=name)

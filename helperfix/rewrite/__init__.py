@@ -20,9 +20,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..c.scan import FileScan
-from ..diagnostics import WARNING, Diagnostic, display
+from ..diagnostics import Diagnostic, Type, display
 from ..format import Chunk
 from ..generator import AtomicPair
+from ..kernel.kconfig import HelpersBlock
 
 
 @dataclass
@@ -72,7 +73,7 @@ class Context:
     rel: str  # the file's path relative to the kernel root
     root: str | None = None  # None: an in-memory source (``annotate_source``)
     atomic: AtomicPair | None = None  # the generator runs (the atomic pair only)
-    helpers_block: str = "block"  # what helpers.c gets: the block, or a "plain" define
+    helpers_block: HelpersBlock = HelpersBlock.BLOCK  # what helpers.c gets
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
     def shown(self, rel: str | None = None) -> str:
@@ -80,10 +81,8 @@ class Context:
         rel = self.rel if rel is None else rel
         return display(os.path.join(self.root, rel)) if self.root else rel
 
-    def report(
-        self, line: int, message: str, type: str, level: str = WARNING, rel: str | None = None
-    ) -> None:
-        self.diagnostics.append(Diagnostic(self.shown(rel), line, message, level, type))
+    def report(self, kind: Type, line: int, message: str, rel: str | None = None) -> None:
+        self.diagnostics.append(kind(self.shown(rel), line, message))
 
 
 Applies = Callable[[str, bytes], bool]  # (path relative to the root, content)

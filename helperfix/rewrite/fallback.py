@@ -9,7 +9,10 @@ is reported instead.
 from __future__ import annotations
 
 from ..c.scan import FileScan
-from ..kernel import HELPERS_C, fallback_directives, hand_written, stray_defines
+from ..findings import STRAY_DEFINE
+from ..kernel.atomic import hand_written
+from ..kernel.paths import HELPERS_C
+from ..kernel.queries import fallback_directives, stray_defines
 from . import Context, Edit, rewrite
 
 
@@ -24,5 +27,5 @@ def edits(fs: FileScan, ctx: Context) -> list[Edit]:
     if ctx.rel != HELPERS_C:  # helpers.c's own definitions are the block's business
         for d in stray_defines(fs):
             msg = "__rust_helper defined outside helpers.c's block; not removed"
-            ctx.report(d.line, msg, "STRAY_RUST_HELPER_DEFINE")
+            ctx.report(STRAY_DEFINE, d.line, msg)
     return out

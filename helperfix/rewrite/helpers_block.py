@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from ..c.scan import FileScan
 from ..c.source import Source
-from ..kernel import bindgen_blocks, block_anchor, plain_defines
+from ..findings import DUPLICATE_BINDGEN_BLOCK
+from ..kernel.kconfig import HelpersBlock
+from ..kernel.queries import bindgen_blocks, block_anchor, plain_defines
 from . import Context, Edit, rewrite
 from .helpers_define import edits as plain_define
 from .helpers_define import is_helpers_c
@@ -53,10 +55,10 @@ def edits(fs: FileScan, ctx: Context) -> list[Edit]:
     blocks = bindgen_blocks(fs)
     if len(blocks) > 1:
         msg = "__BINDGEN__ block for __rust_helper appears twice; not touched"
-        ctx.report(blocks[1].opener.line, msg, "DUPLICATE_BINDGEN_BLOCK")
+        ctx.report(DUPLICATE_BINDGEN_BLOCK, blocks[1].opener.line, msg)
     if blocks:
         return []
-    if ctx.helpers_block == "plain":  # no helper inlining in this tree: a plain define
+    if ctx.helpers_block is HelpersBlock.PLAIN:  # no helper inlining in this tree: a plain define
         return plain_define(fs, ctx)
     out = [_remove_line(src, d.line) for d in plain_defines(fs)]  # the block replaces it
     nl = src.newline()

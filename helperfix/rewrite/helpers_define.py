@@ -7,7 +7,8 @@ the macro so that every commit still builds.  Not run by default.
 from __future__ import annotations
 
 from ..c.scan import FileScan
-from ..kernel import HELPERS_C, block_anchor, defines
+from ..kernel.paths import HELPERS_C
+from ..kernel.queries import block_anchor, defines
 from . import Context, Edit, rewrite
 
 PLAIN = b"#define __rust_helper\n"

@@ -13,25 +13,26 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
 
 from .. import __version__, signals
-from ..kernel import ATOMIC_DIR, HELPERS, helpers_block_for, inlines_helpers, old_layout
+from ..kernel.kconfig import HelpersBlock, helpers_block_for, inlines_helpers, old_layout
+from ..kernel.paths import ATOMIC_DIR, HELPERS, KCONFIGS
 from ..ui import Progress
 from . import b4, reroll
 from . import maintainers as mt
 from . import text as prose
 from .build import Commit, build
-from .git import SeriesError, Workspace, identity, text
+from .git import SeriesError, Workspace, identity, place, text
 from .mail import SUBJECT, add_recipients, fill_cover, recipients
 from .reroll import Stored
 
-__all__ = ["Options", "SeriesError", "place", "run"]
+__all__ = ["Options", "SeriesError", "run"]
 
 VGER_LIMIT = 15
+DEFAULT_BRANCH = "rust-helper-annotations"
 # What the series reads at the base: the helpers and their generator, the
 # style, checkpatch (annotate asks it) and MAINTAINERS (--group-by).
 NEEDED = [
@@ -42,9 +43,7 @@ NEEDED = [
     "scripts/checkpatch.pl",
     "scripts/spelling.txt",
     "scripts/const_structs.checkpatch",
-    "lib/Kconfig.debug",  # RUST_INLINE_HELPERS: does the tree inline helpers?
-    "init/Kconfig",
-    "Kconfig",
+    *KCONFIGS,  # RUST_INLINE_HELPERS: does the tree inline helpers?
 ]
 # Paths whose uncommitted changes the series would silently leave out.
 _WATCHED = [HELPERS, ATOMIC_DIR, ".clang-format"]
@@ -60,7 +59,7 @@ class Options:
     dry_run: bool = False
     jobs: int = 1
     quiet: bool = False
-    helpers_block: str = "auto"
+    helpers_block: HelpersBlock = HelpersBlock.AUTO
     b4: bool = False  # make the branch b4-prep-managed
     subject_prefix: str | None = None
     rfc: bool = False
@@ -110,25 +109,12 @@ def _preflight(cwd: str, opts: Options) -> tuple[str, str, str]:
     base = text(root, "rev-parse", "--verify", "--quiet", opts.base + "^{commit}").strip()
     if not _ok(root, "merge-base", "--is-ancestor", base, "HEAD"):
         raise SeriesError(f"--base {opts.base} is not an ancestor of HEAD")
-    branch = opts.branch or "rust-helper-annotations" + (
-        f"-v{opts.version}" if opts.version else ""
-    )
+    branch = opts.branch or DEFAULT_BRANCH + (f"-v{opts.version}" if opts.version else "")
     if _ok(root, "rev-parse", "--verify", "--quiet", "refs/heads/" + branch):
         raise SeriesError(f"branch {branch} already exists; pick another with --branch")
     if os.path.isdir(opts.outdir) and os.listdir(opts.outdir):
         raise SeriesError(f"{opts.outdir} is not empty; pick another with -o")
     return root, base, branch
-
-
-def place(files: list[str], outdir: str) -> list[str]:
-    """Move the written patches into ``outdir`` (created if needed)."""
-    os.makedirs(outdir, exist_ok=True)
-    placed = []
-    for f in files:
-        dst = os.path.join(outdir, os.path.basename(f))
-        shutil.move(f, dst)
-        placed.append(dst)
-    return placed
 
 
 def _previous(root: str, branch: str, version: int | None, progress: Progress) -> Stored | None:
@@ -190,7 +176,7 @@ def run(cwd: str, opts: Options, out=None, err=None) -> int:
         first = _export_commits(ws, root, fixes, idents)
         progress(f"series: read {n} files at {base[:12]} ({', '.join(NEEDED[:2])}, ...)")
         block, why = helpers_block_for(ws.tree, opts.helpers_block)
-        what = "the __BINDGEN__ block" if block == "block" else "a plain define"
+        what = "the __BINDGEN__ block" if block is HelpersBlock.BLOCK else "a plain define"
         progress(f"series: helpers.c gets {what} ({why})")
         policy = (block, inlines_helpers(ws.tree))
         built = build(ws, opts.group_by, opts.jobs, idents, policy, progress)
@@ -261,7 +247,7 @@ def _mails(ws, opts: Options, built, choice, prev: Stored | None, tip: str, prog
     files, the cover's recipients, what to store with the branch, the blurb."""
     block, why = choice
     base = ws.base
-    branch = opts.branch or "rust-helper-annotations"
+    branch = opts.branch or DEFAULT_BRANCH
     files = ws.format_patch([*_mail_args(opts, base), f"{base}..{tip}"])
     cover, patches = files[0], files[1:]
     changes = reroll.changes(ws.repo, prev, tip, base, ws.alternates) if prev else []

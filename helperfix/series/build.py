@@ -16,7 +16,8 @@ from .. import engine, signals
 from ..diagnostics import ERROR
 from ..engine import Job
 from ..files import read
-from ..kernel import HELPERS, HELPERS_C
+from ..kernel.kconfig import HelpersBlock
+from ..kernel.paths import HELPERS, HELPERS_C
 from ..mode import Mode, WriteBack
 from ..tree import helper_files
 from ..ui import Progress
@@ -34,7 +35,11 @@ class Commit:
 
 
 def _rewrite(
-    root: str, rewrites: set[str], files: list[str], jobs: int, block: str = "block"
+    root: str,
+    rewrites: set[str],
+    files: list[str],
+    jobs: int,
+    block: HelpersBlock = HelpersBlock.BLOCK,
 ) -> list[engine.Outcome]:
     """Run rewrites over the workspace's tree."""
     job = Job(root, Mode(frozenset(rewrites), helpers_block=block), WriteBack.YES, jobs)
@@ -92,7 +97,7 @@ def build(
 ) -> Built:
     """Rewrite the workspace's tree step by step, committing each step's
     files as they stand right after it.  ``policy``: what helpers.c gets
-    ("block" or "plain") and whether the tree inlines helpers."""
+    (HelpersBlock.BLOCK or PLAIN) and whether the tree inlines helpers."""
     root = ws.tree
     block, inlining = policy
     all_files, _ = helper_files([os.path.join(root, HELPERS)], root)

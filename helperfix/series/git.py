@@ -211,3 +211,14 @@ def identity(repo: str, who: str = "COMMITTER") -> str:
 def signoff(ident: str) -> str:
     """``Name <email>`` of an identity, as ``git commit -s`` signs off."""
     return ident[: ident.rindex(">") + 1]
+
+
+def place(files: list[str], outdir: str) -> list[str]:
+    """Move the written patches into ``outdir`` (created if needed)."""
+    os.makedirs(outdir, exist_ok=True)
+    placed = []
+    for f in files:
+        dst = os.path.join(outdir, os.path.basename(f))
+        shutil.move(f, dst)
+        placed.append(dst)
+    return placed

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from ..c.scan import scan
 from ..c.source import Source
-from ..kernel import ANNOTATION
+from ..kernel.paths import ANNOTATION
 
 _WORD = re.compile(rb"\b__rust_helper\b")
 

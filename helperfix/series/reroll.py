@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from ..c.scan import scan
 from ..c.source import Source
-from ..kernel import ATOMIC_DIR, HELPERS
+from ..kernel.paths import ATOMIC_DIR, HELPERS
 from .git import SeriesError, git, text
 
 _KEYS = ("change-id", "version", "base", "msgid")

@@ -14,7 +14,8 @@ from __future__ import annotations
 import os
 import textwrap
 
-from ..kernel import ATOMIC_C, GENERATOR, HELPERS, HELPERS_C
+from ..kernel.kconfig import HelpersBlock
+from ..kernel.paths import ATOMIC_C, GENERATOR, HELPERS, HELPERS_C
 from .notes import FileNotes
 
 
@@ -128,7 +129,7 @@ def cover(n: int, helpers: int, files: int, block_mode: str, why: str, version: 
         f"({helpers} helpers in {files} files, one helper file per patch, so that each "
         "can go through its subsystem).",
     ]
-    if block_mode == "block":
+    if block_mode is HelpersBlock.BLOCK:
         paragraphs.append(
             "The first patch defines the macro in helpers.c (empty, so every patch "
             "builds); the last makes it __always_inline outside bindgen, so the helpers "

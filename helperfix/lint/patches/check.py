@@ -13,7 +13,6 @@ credited to the patch that last changed its line.
 
 from __future__ import annotations
 
-import posixpath
 import re
 from dataclasses import dataclass, replace
 
@@ -22,18 +21,15 @@ import unidiff
 from ...c.scan import FileScan, scan
 from ...c.source import Source
 from ...diagnostics import Diagnostic
-from ...kernel import ATOMIC_DIR, HELPERS
+from ...findings import PATCH_CONTEXT, REMOVED_RUST_HELPER
+from ...kernel.kconfig import HelpersBlock
+from ...kernel.paths import ATOMIC_DIR
 from ..missing_annotation import diagnostic
-from . import HIDDEN, PATH, REMOVED
+from .diffs import PREFIX, PatchError, helper_files, parse
 from .mail import Mail, mails
 
-_PREFIX = HELPERS + "/"
 _LABEL = re.compile(r"^[A-Za-z_]\w*:\s*$")
 _TOKEN = re.compile(r"\b__rust_helper\b")
-
-
-class PatchError(Exception):
-    pass
 
 
 @dataclass
@@ -44,45 +40,6 @@ class Result:
     mails: int  # mails (or diffs) read
     skipped: int  # mails without a diff: cover letters, replies
     note: str = ""  # how the tree was used (--tree)
-
-
-def _parse(mail: Mail) -> unidiff.PatchSet:
-    try:
-        return unidiff.PatchSet(mail.text)
-    except unidiff.UnidiffParseError as e:
-        raise PatchError(f"malformed patch '{mail.origin}': {e}") from e
-
-
-def _target(pf: unidiff.PatchedFile) -> str | None:
-    path = pf.target_file
-    if path == "/dev/null":
-        return None
-    return path[2:] if path.startswith("b/") else path
-
-
-def _helper_files(
-    mail: Mail, ps: unidiff.PatchSet, findings: list[Diagnostic] | None = None
-) -> list[tuple[unidiff.PatchedFile, str]]:
-    """The patch's helper files (``rust/helpers/**/*.c``), paths normalised
-    first: a path that leaves rust/helpers/ through ``..`` is not a helper
-    file, and is reported (into ``findings``)."""
-    out = []
-    for pf in ps:
-        raw = _target(pf)
-        if raw is None:
-            continue  # deleted
-        path = posixpath.normpath(raw)
-        if raw.startswith(_PREFIX) and not path.startswith(_PREFIX):
-            if findings is not None:
-                msg = f"path {raw} leaves rust/helpers/ (it is {path}): not a helper file"
-                findings.append(Diagnostic(path, 0, msg, PATH.level, PATH.name, origin=mail.origin))
-            continue
-        if not path.startswith(_PREFIX) or not path.endswith(".c"):
-            continue  # outside rust/helpers/: not this gate's business
-        if pf.is_binary_file:
-            raise PatchError(f"'{mail.origin}': binary patch for {path}: cannot check it")
-        out.append((pf, path))
-    return out
 
 
 def _resync(lines: list[tuple[int, str, bool]], at_top: bool) -> int:
@@ -168,7 +125,7 @@ def _hunk(mail: Mail, path: str, hunk: unidiff.Hunk) -> list[Diagnostic]:
             f = diagnostic(path, new_side.fs.source, d, new_side.first - 1, added=True)
             if d.name in was_annotated:
                 msg = f"patch removes __rust_helper from helper '{d.name}'"
-                f = replace(f, type=REMOVED.name, level=REMOVED.level, message=msg)
+                f = f.retyped(REMOVED_RUST_HELPER, msg)
             findings.append(replace(f, origin=mail.origin))
     for side, lines, verb in ((new_side, new, "added"), (old_side, old, "removed")):
         spans = side.spans if side else []
@@ -179,18 +136,19 @@ def _hunk(mail: Mail, path: str, hunk: unidiff.Hunk) -> list[Diagnostic]:
                 continue
             line = n if verb == "added" else hunk.target_start
             msg = f"__rust_helper {verb} where the hunk does not show the declaration; use --tree"
-            findings.append(
-                Diagnostic(path, line, msg, HIDDEN.level, HIDDEN.name, origin=mail.origin)
-            )
-    noted = {f.line for f in findings if f.type == HIDDEN.name}
+            findings.append(PATCH_CONTEXT(path, line, msg, origin=mail.origin))
+    noted = {f.line for f in findings if f.kind is PATCH_CONTEXT}
     for n in (n for n in unread if n not in noted):
         msg = "changed line not checked: the hunk does not show where it sits; use --tree"
-        findings.append(Diagnostic(path, n, msg, HIDDEN.level, HIDDEN.name, origin=mail.origin))
+        findings.append(PATCH_CONTEXT(path, n, msg, origin=mail.origin))
     return findings
 
 
 def check_patch(
-    path: str, name: str, tree: str | None = None, helpers_block: str = "auto"
+    path: str,
+    name: str,
+    tree: str | None = None,
+    helpers_block: HelpersBlock = HelpersBlock.AUTO,
 ) -> Result:
     """Findings for the helpers a patch (mail, mbox or diff, in the file at
     ``path``) adds or changes.  Mails are read one at a time; with ``tree``,
@@ -205,11 +163,11 @@ def check_patch(
             continue
         with_diff += 1
         if tree is not None:
-            if _PREFIX in mail.text or ATOMIC_DIR in mail.text:
-                kept.append((mail, _parse(mail)))
+            if PREFIX in mail.text or ATOMIC_DIR in mail.text:
+                kept.append((mail, parse(mail)))
             continue
-        ps = _parse(mail)
-        for pf, file in _helper_files(mail, ps, findings):
+        ps = parse(mail)
+        for pf, file in helper_files(mail, ps, findings):
             for hunk in pf:
                 findings.extend(_hunk(mail, file, hunk))
             lines += pf.added

@@ -24,18 +24,12 @@ import unidiff
 
 from ...batch import scan_paths
 from ...diagnostics import Diagnostic
-from ...kernel import (
-    ATOMIC_DIR,
-    HELPERS,
-    defines,
-    fallback_directives,
-    helpers_block_for,
-    old_layout,
-)
+from ...findings import MISSING_RUST_HELPER, REMOVED_RUST_HELPER, RUST_HELPER_PENDING
+from ...kernel.kconfig import HelpersBlock, helpers_block_for, old_layout
+from ...kernel.paths import ATOMIC_DIR, HELPERS
+from ...kernel.queries import defines, fallback_directives
 from ...signals import CHILD
-from ..missing_annotation import MISSING
-from . import PENDING, REMOVED
-from .check import PatchError, _helper_files
+from .diffs import PatchError, helper_files
 from .mail import Mail
 from .origins import Origins
 
@@ -118,7 +112,7 @@ def _base(patches: list[Patch], tree: str, tmp: str) -> tuple[str, bool]:
     return base, True
 
 
-def check_in_tree(patches: list[Patch], tree: str, choice: str) -> InTree:
+def check_in_tree(patches: list[Patch], tree: str, choice: HelpersBlock) -> InTree:
     from ..tree import check_tree
 
     if old_layout(tree):
@@ -139,7 +133,7 @@ def check_in_tree(patches: list[Patch], tree: str, choice: str) -> InTree:
         work = os.path.join(tmp, "work")
         shutil.copytree(base, work, symlinks=True)
         for mail, ps in patches:
-            touched = [path for _, path in _helper_files(mail, ps)]
+            touched = [path for _, path in helper_files(mail, ps)]
             before = {f: origins.read(work, f) for f in touched}
             why = _apply(work, tree, mail, ps)
             if why:
@@ -155,19 +149,20 @@ def check_in_tree(patches: list[Patch], tree: str, choice: str) -> InTree:
     for f in findings:
         if f.path not in origins.files():
             continue
-        origin = origins.of(f.path, f.span if f.type == MISSING.name else (f.line, f.line))
-        if f.type == MISSING.name:
+        missing = f.kind is MISSING_RUST_HELPER
+        origin = origins.of(f.path, f.span if missing else (f.line, f.line))
+        if missing:
             if origin is None:
                 continue  # not a declaration the series added or changed
             if f.helper in was_annotated.get(f.path, set()):
                 msg = f"patch removes __rust_helper from helper '{f.helper}'"
-                f = replace(f, type=REMOVED.name, level=REMOVED.level, message=msg)
+                f = f.retyped(REMOVED_RUST_HELPER, msg)
             elif pending:
                 msg = (
                     f"helper '{f.helper}' has no __rust_helper; this tree does not define "
                     "the macro yet, so annotations come with the migration"
                 )
-                f = replace(f, type=PENDING.name, level=PENDING.level, message=msg)
+                f = f.retyped(RUST_HELPER_PENDING, msg)
         elif already[_key(f)]:
             already[_key(f)] -= 1
             continue  # the tree had it before the series: not the series' doing

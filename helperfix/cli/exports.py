@@ -9,8 +9,8 @@ import argparse
 import os
 import sys
 
-from ..diagnostics import ERROR, Diagnostic
-from ..kernel import HELPERS_C
+from ..errors import Exit
+from ..kernel.paths import HELPERS_C
 from ..tree import TreeError, find_root
 from ..ui import Progress
 
@@ -46,7 +46,7 @@ def exports_options(p: argparse.ArgumentParser) -> None:
     )
 
 
-def exports_args(e: argparse.ArgumentParser) -> None:
+def add_arguments(e: argparse.ArgumentParser) -> None:
     e.add_argument("--root", help="the kernel tree (default: found from the cwd)")
     exports_options(e)
     e.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text")
@@ -69,7 +69,7 @@ def exports_args(e: argparse.ArgumentParser) -> None:
 
 
 def _options(args: argparse.Namespace):
-    from .analysis import Options
+    from ..exports.analysis import Options
 
     return Options(
         args.build_dir,
@@ -87,9 +87,9 @@ def exports_findings(root: str, args: argparse.Namespace) -> tuple[list, bool]:
     """check --exports: the verdicts as findings; a tree that cannot be
     configured or parsed is an input error (the gate fails with status 2).
     Without --exports: nothing, and the exports options are refused."""
-    from ..lint.exports import UNAVAILABLE
-    from . import report
-    from .analysis import ExportsError, analyse
+    from ..exports import report
+    from ..exports.analysis import ExportsError, analyse
+    from ..findings import EXPORTS_UNAVAILABLE
 
     if not args.exports:
         given = [
@@ -111,18 +111,18 @@ def exports_findings(root: str, args: argparse.Namespace) -> tuple[list, bool]:
     try:
         result = analyse(root, _options(args), lambda m: say(f"exports: {m}"))
     except ExportsError as e:
-        return [Diagnostic(HELPERS_C, 0, str(e), ERROR, UNAVAILABLE.name)], True
+        return [EXPORTS_UNAVAILABLE(HELPERS_C, 0, str(e))], True
     say(f"exports: {result.policy.why}")
     return report.diagnostics(result.findings, result.policy.predict), False
 
 
-def cmd_exports(args: argparse.Namespace) -> int:
-    from . import report
-    from .analysis import ExportsError, analyse
+def run(args: argparse.Namespace) -> int:
+    from ..exports import report
+    from ..exports.analysis import ExportsError, analyse
 
     say = Progress(args.quiet)
     if args.clean_cache:
-        from .build import clean_cache
+        from ..exports.build import clean_cache
 
         clean_cache(Progress(False))
         return 0
@@ -133,11 +133,11 @@ def cmd_exports(args: argparse.Namespace) -> int:
         result = analyse(root, _options(args), say)
     except ExportsError as e:
         print(f"helperfix: error: {e}", file=sys.stderr)
-        return 2
+        return Exit.ERROR
     if args.fix:
         return _fix(root, result, args, say)
     sys.stdout.write(report.render(args.format, result))
-    return 1 if report.failed(result) else 0
+    return Exit.FOUND if report.failed(result) else Exit.OK
 
 
 def _fix(root: str, result, args: argparse.Namespace, say: Progress) -> int:
@@ -160,15 +160,15 @@ def _fix(root: str, result, args: argparse.Namespace, say: Progress) -> int:
             out.write(unified_diff(f.path, f.old, f.new))
         out.flush()
     else:
-        from .patches import write
+        from ..exports.patches import write
 
         outdir = args.outdir or "outgoing"
         try:
             files = write(root, fixes, outdir, max(1, args.jobs), say)
         except SeriesError as e:
             print(f"helperfix: error: {e}", file=sys.stderr)
-            return 2
+            return Exit.ERROR
         for f in files:
             print(f)
         say(f"next: git send-email {os.path.join(outdir, '*')} (each patch carries its To/Cc)")
-    return 1 if by_hand else 0
+    return Exit.FOUND if by_hand else Exit.OK

@@ -10,22 +10,22 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 from ..diagnostics import ERROR, WARNING
-from ..exports.command import exports_findings, exports_options
-from ..kernel import helpers_block_for
+from ..errors import Exit
+from ..kernel.kconfig import helpers_block_for
 from ..options import block_option, common
 from ..tree import TreeError
 from ..ui import Progress
-
-EXIT_OK, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
+from . import resolve
+from .exports import exports_findings, exports_options
 
 
 def _type_list(value: str) -> frozenset[str]:
     """--ignore/--types: known type names (case as checkpatch: any)."""
-    from . import types
+    from ..lint import types
 
     names = frozenset(x.strip().upper() for x in value.split(",") if x.strip())
     unknown = sorted(names - set(types()))
@@ -36,7 +36,7 @@ def _type_list(value: str) -> frozenset[str]:
     return names
 
 
-def check_args(c: argparse.ArgumentParser) -> None:
+def add_arguments(c: argparse.ArgumentParser) -> None:
     common(c)
     c.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text")
     c.add_argument(
@@ -77,15 +77,16 @@ def check_args(c: argparse.ArgumentParser) -> None:
     block_option(c)
 
 
-def cmd_check(args: argparse.Namespace, resolve: Callable) -> int:
-    from .output import list_types, render
+def run(args: argparse.Namespace) -> int:
+    from ..lint.output import list_types, render
 
     if args.list_types:
         sys.stdout.write(list_types())
-        return EXIT_OK
+        return Exit.OK
     note = ""
     if args.patch is not None:
-        from .patches.check import PatchError, check_patch
+        from ..lint.patches.check import check_patch
+        from ..lint.patches.diffs import PatchError
 
         if args.paths or args.root:
             raise TreeError("--patch takes no PATH or --root (use --tree DIR)")
@@ -99,7 +100,7 @@ def cmd_check(args: argparse.Namespace, resolve: Callable) -> int:
             raise TreeError(f"{args.patch}: {e.strerror}") from e
         except PatchError as e:
             print(f"{name}: error: {e}", file=sys.stderr)
-            return EXIT_ERROR
+            return Exit.ERROR
         findings, lines, bad = result.findings, result.lines, result.bad
         if result.mails > 1 or result.skipped:
             note = f"; {result.mails} mails, {result.skipped} without a diff (skipped)"
@@ -107,7 +108,7 @@ def cmd_check(args: argparse.Namespace, resolve: Callable) -> int:
     else:
         if args.tree:
             raise TreeError("--tree goes with --patch")
-        from .tree import check_tree
+        from ..lint.tree import check_tree
 
         root, paths = resolve(args)
         block, _ = helpers_block_for(root, args.helpers_block)
@@ -122,14 +123,14 @@ def cmd_check(args: argparse.Namespace, resolve: Callable) -> int:
     summary = not args.no_summary and not (args.quiet and not findings)
     sys.stdout.write(render(args.format, findings, lines, note, summary))
     if bad:
-        return EXIT_ERROR
-    return EXIT_FOUND if any(f.level in (ERROR, WARNING) for f in findings) else EXIT_OK
+        return Exit.ERROR
+    return Exit.FOUND if any(f.level in (ERROR, WARNING) for f in findings) else Exit.OK
 
 
 def _selected(findings: list, ignore: frozenset[str], only: frozenset[str]) -> list:
     """--ignore and --types.  Input errors are never hidden: a gate never
     passes what it could not read."""
-    from . import input_types
+    from ..lint import input_types
 
     kept = input_types()
     return [
