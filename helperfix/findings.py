@@ -94,6 +94,19 @@ PATCH_PATH = Type(
     "PATCH_PATH", WARNING, "A patched path names rust/helpers/ but leaves it through '..'"
 )
 
+# -- series and export patches ------------------------------------------------
+SERIES_NO_PREVIOUS = Type(
+    "SERIES_NO_PREVIOUS",
+    WARNING,
+    "-v N without version N-1's branch: a new change-id and no 'Changes' section",
+)
+SERIES_OVER_LIMIT = Type(
+    "SERIES_OVER_LIMIT", WARNING, "More patches than vger lists take at once (15)"
+)
+EXPORT_BY_HAND = Type(
+    "EXPORT_BY_HAND", WARNING, "A symbol to export that cannot be patched safely: by hand"
+)
+
 # -- exports: what inlining the helpers would break ---------------------------------
 HELPER_UNEXPORTED_SYMBOL = Type(
     "HELPER_UNEXPORTED_SYMBOL",

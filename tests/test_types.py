@@ -238,6 +238,34 @@ EXPORTS_CASES = {
     ),
 }
 CASES.update(EXPORTS_CASES)
+
+
+def _series_notes(tmp: Path, extra: int = 0, **options) -> set[str]:
+    """The warnings a series run returns (they are findings, as check's)."""
+    from conftest import make_repo
+
+    from helperfix.series import Options, run
+
+    root = sample(tmp)
+    for i in range(extra):
+        (root / f"rust/helpers/gen{i:02d}.c").write_text(f"int rust_helper_gen{i}(void)\n{{\n}}\n")
+    repo = make_repo(tmp / "repo", root, None)
+    result = run(str(repo), Options(outdir=str(tmp / "out"), **options), lambda m: None)
+    return {d.type for d in result.notes}
+
+
+def _by_hand(tmp: Path) -> set[str]:
+    root = exports_tree(tmp)
+    (root / "lib/unexported.c").unlink()
+    (root / "lib/unexported.S").write_text("SYM_FUNC_START(unexported)\n\tret\nSYM_FUNC_END(unexported)\n")
+    r = run("exports", "--root", str(root), *exports_args(root), "--fix", "--diff")
+    said = "warning: unexported: not patched: defined in assembly (lib/unexported.S:1)"
+    return {"EXPORT_BY_HAND"} if r.returncode == 1 and said.encode() in r.stderr else set()
+
+
+CASES["SERIES_NO_PREVIOUS"] = lambda t, m: _series_notes(t, version=2)
+CASES["SERIES_OVER_LIMIT"] = lambda t, m: _series_notes(t, extra=16)
+CASES["EXPORT_BY_HAND"] = lambda t, m: _by_hand(t)
 CASES["UNDEFINED_RUST_HELPER"] = lambda t, m: _undefined(t)
 CASES["PATCH_PATH"] = lambda t, m: patch_types(LEAVING)
 

@@ -9,7 +9,9 @@ import argparse
 import os
 import sys
 
+from ..diagnostics import emit
 from ..errors import Exit
+from ..findings import EXPORT_BY_HAND
 from ..kernel.paths import HELPERS_C
 from ..tree import TreeError, find_root
 from ..ui import Progress
@@ -145,13 +147,12 @@ def _fix(root: str, result, args: argparse.Namespace, say: Progress) -> int:
     exported; 1 when something is left to do by hand."""
     from ..files import unified_diff
     from ..series.git import SeriesError
-    from . import fix
+    from ..exports import fix
 
     found, by_hand = fix.targets(result.findings)
     fixes, more = fix.plan(root, found)
     by_hand += more
-    for b in by_hand:
-        print(f"helperfix: {b.symbol}: not patched: {b.why}", file=sys.stderr)
+    emit([EXPORT_BY_HAND("helperfix", 0, f"{b.symbol}: not patched: {b.why}") for b in by_hand])
     if not fixes:
         say("nothing to export" if not by_hand else "nothing patched")
     elif args.diff:
@@ -164,10 +165,11 @@ def _fix(root: str, result, args: argparse.Namespace, say: Progress) -> int:
 
         outdir = args.outdir or "outgoing"
         try:
-            files = write(root, fixes, outdir, max(1, args.jobs), say)
+            files, notes = write(root, fixes, outdir, max(1, args.jobs))
         except SeriesError as e:
             print(f"helperfix: error: {e}", file=sys.stderr)
             return Exit.ERROR
+        emit(notes)
         for f in files:
             print(f)
         say(f"next: git send-email {os.path.join(outdir, '*')} (each patch carries its To/Cc)")

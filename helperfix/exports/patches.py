@@ -6,9 +6,9 @@ get_maintainer.pl, as ``helperfix series`` does."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 
 from .. import signals
+from ..diagnostics import Diagnostic
 from ..series.git import SeriesError, Workspace, identity, place, signoff, text
 from ..series.mail import add_recipients, recipients
 from .fix import FileFix, message
@@ -35,8 +35,8 @@ def commits(ws: Workspace, root: str, fixes: list[FileFix], idents: tuple[str, s
 
 
 def write(
-    root: str, fixes: list[FileFix], outdir: str, jobs: int, warn: Callable[[str], None]
-) -> list[str]:
+    root: str, fixes: list[FileFix], outdir: str, jobs: int
+) -> tuple[list[str], list[Diagnostic]]:
     """The patches, in ``outdir`` (which must be empty); nothing else changes."""
     try:
         top = text(root, "rev-parse", "--show-toplevel").strip()
@@ -55,8 +55,9 @@ def write(
         commits(ws, top, fixes, idents)
         tip = ws.finish()
         files = ws.format_patch(["--thread", f"{base}..{tip}"])
-        for p, r in zip(files, recipients(ws.repo, files, jobs, warn)):
+        found, notes = recipients(ws.repo, files, jobs)
+        for p, r in zip(files, found):
             add_recipients(p, r)
         signals.checkpoint()
         with signals.deferred():
-            return place(files, outdir)
+            return place(files, outdir), notes

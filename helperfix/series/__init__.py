@@ -14,13 +14,14 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-import sys
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from .. import __version__, signals
+from ..diagnostics import Diagnostic
+from ..findings import EXPORT_BY_HAND, SERIES_NO_PREVIOUS, SERIES_OVER_LIMIT
 from ..kernel.kconfig import HelpersBlock, helpers_block_for, inlines_helpers, old_layout
 from ..kernel.paths import ATOMIC_DIR, HELPERS, KCONFIGS
-from ..ui import Progress
 from . import b4, reroll
 from . import maintainers as mt
 from . import text as prose
@@ -117,18 +118,20 @@ def _preflight(cwd: str, opts: Options) -> tuple[str, str, str]:
     return root, base, branch
 
 
-def _previous(root: str, branch: str, version: int | None, progress: Progress) -> Stored | None:
+def _previous(
+    root: str, branch: str, version: int | None, notes: list[Diagnostic]
+) -> Stored | None:
     """Version N-1's stored data, for ``-v N``."""
     if not version or version < 2:
         return None
     stem = re.sub(r"-v\d+$", "", branch)
     prev = reroll.load(root, reroll.branch_name(stem, version - 1))
     if prev is None:
-        progress.quiet = False
-        progress(
-            f"warning: no v{version - 1} branch ({reroll.branch_name(stem, version - 1)}) made "
+        msg = (
+            f"no v{version - 1} branch ({reroll.branch_name(stem, version - 1)}) made "
             "by helperfix series: this version gets a new change-id and no 'Changes' section"
         )
+        notes.append(SERIES_NO_PREVIOUS("helperfix", 0, msg))
     return prev
 
 
@@ -164,13 +167,26 @@ def _mail_args(opts: Options, base: str) -> list[str]:
     return args
 
 
-def run(cwd: str, opts: Options, out=None, err=None) -> int:
-    out = out or sys.stdout
-    progress = Progress(opts.quiet, err)
+@dataclass
+class Result:
+    """What a series run made (or, with --dry-run, would make)."""
+
+    commits: list[Commit] = field(default_factory=list)
+    patches: int = 0  # mails besides the cover letter
+    branch: str = ""
+    base: str = ""
+    recipients: mt.Recipients = field(default_factory=mt.Recipients)
+    notes: list[Diagnostic] = field(default_factory=list)  # warnings, as findings
+
+
+def run(cwd: str, opts: Options, progress: Callable[[str], None]) -> Result:
+    """Build the series; ``progress`` gets the stage lines.  The result is
+    for the command line to render; refusals are SeriesError."""
     root, base, branch = _preflight(cwd, opts)
-    prev = _previous(root, branch, opts.version, progress)
+    result = Result(branch=branch, base=base)
+    prev = _previous(root, branch, opts.version, result.notes)
     idents = identity(root, "AUTHOR"), identity(root, "COMMITTER")
-    fixes = _export_fixes(root, base, progress) if opts.exports else []
+    fixes = _export_fixes(root, base, progress, result.notes) if opts.exports else []
     with Workspace(root, base) as ws:
         n = ws.extract(NEEDED)
         first = _export_commits(ws, root, fixes, idents)
@@ -181,13 +197,14 @@ def run(cwd: str, opts: Options, out=None, err=None) -> int:
         policy = (block, inlines_helpers(ws.tree))
         built = build(ws, opts.group_by, opts.jobs, idents, policy, progress)
         built.commits[:0] = first
+        result.commits = built.commits
         if not built.commits:
-            progress.quiet = False
-            progress("nothing to do: the tree is already migrated")
-            return 0
+            return result
         tip = ws.finish()
         progress(f"series: {len(built.commits)} commits on {base[:12]}")
-        files, union, config, blurb = _mails(ws, opts, built, (block, why), prev, tip, progress)
+        files, union, config, blurb = _mails(
+            ws, opts, built, (block, why), prev, tip, progress, result.notes
+        )
         if opts.b4:
             history = {f"v{prev.version}": [prev.msgid]} if prev and prev.msgid else {}
             message = b4.cover_message(
@@ -207,11 +224,20 @@ def run(cwd: str, opts: Options, out=None, err=None) -> int:
             with signals.deferred():
                 ws.publish(branch, tip, config)
                 files = place(files, opts.outdir)
-    _report(out, progress, opts, built.commits, len(files) - 1, branch, base, union)
-    return 0
+    result.patches, result.recipients = len(files) - 1, union
+    if result.patches > VGER_LIMIT:
+        msg = (
+            f"{result.patches} patches; vger lists take at most {VGER_LIMIT} "
+            "at once. Send them in batches of 15 or fewer (each with its own cover letter), "
+            "or regroup with --group-by maintainer."
+        )
+        result.notes.append(SERIES_OVER_LIMIT("helperfix", 0, msg))
+    return result
 
 
-def _export_fixes(root: str, base: str, progress: Progress) -> list:
+def _export_fixes(
+    root: str, base: str, progress: Callable[[str], None], notes: list[Diagnostic]
+) -> list:
     """What ``helperfix exports --fix`` would patch, found in the checkout
     (which must be at the base: the analysis reads the work tree)."""
     from ..exports import fix
@@ -225,9 +251,9 @@ def _export_fixes(root: str, base: str, progress: Progress) -> list:
         raise SeriesError(f"--exports: {e}") from e
     found, by_hand = fix.targets(result.findings)
     fixes, more = fix.plan(root, found)
-    for b in by_hand + more:
-        progress.quiet = False
-        progress(f"warning: {b.symbol}: not patched: {b.why}")
+    notes += [
+        EXPORT_BY_HAND("helperfix", 0, f"{b.symbol}: not patched: {b.why}") for b in by_hand + more
+    ]
     progress(f"series: {len(fixes)} export patches go first")
     return fixes
 
@@ -242,7 +268,7 @@ def _export_commits(ws: Workspace, root: str, fixes: list, idents) -> list[Commi
     return [Commit(*message(root, f), [f.path]) for f in fixes]
 
 
-def _mails(ws, opts: Options, built, choice, prev: Stored | None, tip: str, progress: Progress):
+def _mails(ws, opts: Options, built, choice, prev: Stored | None, tip: str, progress, notes: list):
     """format-patch, the cover letter's text and everybody's To/Cc: the
     files, the cover's recipients, what to store with the branch, the blurb."""
     block, why = choice
@@ -257,7 +283,9 @@ def _mails(ws, opts: Options, built, choice, prev: Stored | None, tip: str, prog
     change_id = fill_cover(cover, blurb, branch, prev.change_id if prev else None)
     extra = mt.Recipients(list(opts.to), list(opts.cc))
     union = mt.Recipients()
-    for p, r in zip(patches, recipients(ws.repo, patches, opts.jobs, progress)):
+    found, failed = recipients(ws.repo, patches, opts.jobs)
+    notes += failed
+    for p, r in zip(patches, found):
         r.add(extra)
         add_recipients(p, r)
         union.add(r)
@@ -278,39 +306,3 @@ def _prefixes(opts: Options) -> list[str]:
     if opts.subject_prefix and opts.subject_prefix != "PATCH":
         out += [w for w in opts.subject_prefix.split() if w != "PATCH"]
     return out
-
-
-def _report(out, progress, opts, commits, n, branch, base, union) -> None:
-    for i, c in enumerate(commits, 1):
-        print(f"{i:3d}/{n} {c.subject}", file=out)
-    if opts.dry_run:
-        files = n + 1
-        print(
-            f"dry run: would create branch {branch} and write {files} files to {opts.outdir}",
-            file=out,
-        )
-    else:
-        print(
-            f"branch {branch}: {len(commits)} commits on {base[:12]}; series in {opts.outdir}",
-            file=out,
-        )
-        who = f"{len(union.to)} people (To) and {len(union.cc)} lists (Cc)"
-        if opts.b4:
-            print(
-                f"next: git checkout {branch} && b4 send   (the cover goes to {who};"
-                " b4 send -o DIR --no-sign to look first)",
-                file=out,
-            )
-        else:
-            print(
-                f"next: git send-email {os.path.join(opts.outdir, '*')}   (each patch carries "
-                f"its own To/Cc; the cover letter goes to {who})",
-                file=out,
-            )
-    if n > VGER_LIMIT:
-        progress.quiet = False
-        progress(
-            f"warning: {n} patches; vger lists take at most {VGER_LIMIT} "
-            "at once. Send them in batches of 15 or fewer (each with its own cover letter), "
-            "or regroup with --group-by maintainer."
-        )

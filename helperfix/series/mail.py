@@ -8,10 +8,11 @@ import os
 import re
 import secrets
 import shutil
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 from .. import signals
+from ..diagnostics import Diagnostic
+from ..findings import FALLBACK
 from . import maintainers as mt
 
 SUBJECT = "rust: add __rust_helper to helpers"
@@ -50,11 +51,12 @@ def add_recipients(path: str, r: mt.Recipients) -> None:
 
 
 def recipients(
-    root: str, patches: list[str], jobs: int, warn: Callable[[str], None]
-) -> list[mt.Recipients]:
+    root: str, patches: list[str], jobs: int
+) -> tuple[list[mt.Recipients], list[Diagnostic]]:
     """To/Cc for each patch: the tree's get_maintainer.pl (one perl run per
     patch, ``jobs`` at a time) or, where it is missing or fails, the built-in
-    MAINTAINERS reader; a failure is reported once, with its reason."""
+    MAINTAINERS reader; a failure is a FALLBACK finding, once, with its
+    reason."""
     use_script = os.path.isfile(os.path.join(root, "scripts", "get_maintainer.pl"))
     use_script = use_script and shutil.which("perl") is not None
     path = os.path.join(root, "MAINTAINERS")
@@ -76,9 +78,11 @@ def recipients(
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         out = list(pool.map(one, patches))
     signals.checkpoint()
+    notes = []
     if failures:
-        warn(
-            f"warning: get_maintainer.pl failed on {len(failures)} of {len(patches)} patches "
+        msg = (
+            f"get_maintainer.pl failed on {len(failures)} of {len(patches)} patches "
             f"(first: {failures[0]}); their To/Cc come from the built-in MAINTAINERS reader"
         )
-    return [r for r in out if r is not None]
+        notes.append(FALLBACK("helperfix", 0, msg))
+    return [r for r in out if r is not None], notes
