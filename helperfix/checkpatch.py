@@ -13,9 +13,8 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
 
-from .signals import CHILD
+from . import proc
 
 SCRIPT = os.path.join("scripts", "checkpatch.pl")
 _FINDING = re.compile(rb"^[^:]+:(\d+): (?:ERROR|WARNING):")
@@ -55,15 +54,14 @@ def flagged(root: str, probes: list[bytes]) -> tuple[set[int], str]:
         + added
     )
     cmd = ["perl", SCRIPT, "--no-tree", "-q", "--terse", "--no-summary", "--showfile", "-"]
-    try:
-        p = subprocess.run(cmd, cwd=root, input=patch, capture_output=True, timeout=120, **CHILD)
-    except subprocess.TimeoutExpired:
+    try:  # in annotate's workers: let it finish, the batch stops right after
+        p = proc.run(cmd, cwd=root, input=patch, timeout=120, interruptible=False)
+    except proc.TimeoutExpired:
         return set(), "it ran for more than 120 s"
     except OSError as e:
         return set(), str(e)
     if p.returncode not in (0, 1) or (p.returncode and not p.stdout.strip()):
-        lines = p.stderr.decode("utf-8", "replace").strip().splitlines()
-        return set(), f"it failed: {lines[0] if lines else f'exit status {p.returncode}'}"
+        return set(), f"it failed: {proc.complaint(p)}"
     hits = set()
     for out in p.stdout.splitlines():
         m = _FINDING.match(out)

@@ -12,11 +12,10 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
 from dataclasses import dataclass
 
+from . import proc
 from .errors import UsageError
-from .signals import CHILD
 
 _MARK = b"/* helperfix:chunk:%d */"
 _MARK_RE = re.compile(rb"^/\* helperfix:chunk:(\d+) \*/\n", re.M)
@@ -67,12 +66,12 @@ def check_style(style: str) -> None:
     if not os.path.isfile(style):
         raise FormatError(f"--style {style}: no such file")
     cmd = [executable(), f"--style=file:{style}", "--dump-config"]
-    p = subprocess.run(cmd, capture_output=True, stdin=subprocess.DEVNULL, **CHILD)
+    try:
+        p = proc.run(cmd, timeout=60)
+    except (OSError, proc.TimeoutExpired) as e:
+        raise FormatError(f"cannot run clang-format: {e}") from e
     if p.returncode != 0:
-        lines = p.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise FormatError(
-            f"--style {style}: clang-format cannot read it: {lines[0] if lines else ''}"
-        )
+        raise FormatError(f"--style {style}: clang-format cannot read it: {proc.complaint(p)}")
 
 
 def _run(chunks: list[Chunk], style: str) -> list[bytes]:
@@ -81,14 +80,13 @@ def _run(chunks: list[Chunk], style: str) -> list[bytes]:
         buf.append(_MARK % i + b"\n")
         buf.append(c.text if c.text.endswith(b"\n") else c.text + b"\n")
     cmd = [executable(), f"--style=file:{style}", "--assume-filename=helperfix.c"]
-    try:
-        proc = subprocess.run(cmd, input=b"".join(buf), capture_output=True, **CHILD)
-    except OSError as e:
+    try:  # in annotate's workers: let it finish, the batch stops right after
+        done = proc.run(cmd, input=b"".join(buf), timeout=600, interruptible=False)
+    except (OSError, proc.TimeoutExpired) as e:
         raise FormatError(f"cannot run clang-format: {e}") from e
-    if proc.returncode != 0:
-        msg = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise _Rejected(msg[0] if msg else f"exit status {proc.returncode}")
-    parts = _MARK_RE.split(proc.stdout)
+    if done.returncode != 0:
+        raise _Rejected(proc.complaint(done))
+    parts = _MARK_RE.split(done.stdout)
     out = [b""] * len(chunks)
     if len(parts) != 2 * len(chunks) + 1:
         raise _Rejected("its output lost a chunk marker")

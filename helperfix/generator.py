@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 
+from . import proc
 from .c.source import Source
 from .diagnostics import Diagnostic
 from .files import atomic_write, cache_dir, read
@@ -30,7 +31,6 @@ from .findings import (
 from .kernel.atomic import checksum_ok, is_generated, with_checksum
 from .kernel.paths import ATOMIC_C, ATOMIC_DIR, GENERATOR, TABLE
 from .kernel.queries import fallbacks_in_text
-from .signals import CHILD
 
 
 def _key(root: str, generator: bytes) -> str:
@@ -67,21 +67,20 @@ class _Run:
         if self.error:
             return None, self.error
         assert self.proc is not None
-        out, err = self.proc.communicate()
+        done = proc.finish(self.proc, timeout=300, interruptible=False)
         if self.tmp:
             shutil.rmtree(self.tmp, ignore_errors=True)
-        if self.proc.returncode != 0:
-            lines = err.decode("utf-8", "replace").strip().splitlines()
-            self.error = lines[-1] if lines else f"exit status {self.proc.returncode}"
+        if done.returncode != 0:
+            self.error = proc.complaint(done)
             return None, self.error
-        self.cached = out
+        self.cached = done.stdout
         path = os.path.join(cache_dir(), f"atomic-{self.key}.c")
         try:
             os.makedirs(os.path.dirname(path), exist_ok=True)
-            atomic_write(path, out)
+            atomic_write(path, self.cached)
         except OSError:
             pass  # the cache is an optimisation only
-        return out, ""
+        return self.cached, ""
 
 
 def _start_run(root: str, generator: bytes, original: bool) -> _Run:
@@ -98,14 +97,7 @@ def _start_run(root: str, generator: bytes, original: bool) -> _Run:
         shutil.copytree(os.path.join(root, ATOMIC_DIR), os.path.join(cwd, ATOMIC_DIR))
         with open(os.path.join(cwd, GENERATOR), "wb") as fh:
             fh.write(generator)
-    run.proc = subprocess.Popen(
-        ["/bin/sh", GENERATOR, TABLE],
-        cwd=cwd,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        **CHILD,
-    )
+    run.proc = proc.start(["/bin/sh", GENERATOR, TABLE], cwd=cwd)
     return run
 
 

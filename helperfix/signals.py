@@ -5,8 +5,8 @@ where it is safe (before the next file is written, between batches, between
 a series' stages), reports what it already did, cleans up its temporary
 files and exits 130 (SIGINT) or 143 (SIGTERM).  A second signal stops at
 once (temporary files are still removed by the ``finally`` blocks).  Child
-processes run in a session of their own, so a terminal's Ctrl-C cannot kill
-a ``git`` that holds a lock.
+processes run in a session of their own (``proc``), so a terminal's Ctrl-C
+cannot kill a ``git`` that holds a lock; helperfix stops them itself.
 """
 
 from __future__ import annotations
@@ -106,7 +106,3 @@ def worker_init() -> None:
     ended in the middle of a write leaves at most a temporary file in the
     system's temporary folder, which the next run removes.)"""
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-
-
-# Every child process (git, perl, clang-format, sh) gets this: its own session.
-CHILD = {"start_new_session": True}

@@ -120,6 +120,7 @@ def _imports(path: Path) -> set[str]:
 LAYERS = [
     ("helperfix.errors", "helperfix.diagnostics", "helperfix.findings", "helperfix.kernel.paths"),
     ("helperfix.c", "helperfix.kernel", "helperfix.signals", "helperfix.options", "helperfix.ui"),
+    ("helperfix.proc",),
     (
         "helperfix.files",
         "helperfix.tree",

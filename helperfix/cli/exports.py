@@ -145,9 +145,9 @@ def run(args: argparse.Namespace) -> int:
 def _fix(root: str, result, args: argparse.Namespace, say: Progress) -> int:
     """The patches (or with --diff the change) exporting what is not
     exported; 1 when something is left to do by hand."""
+    from ..exports import fix
     from ..files import unified_diff
     from ..series.git import SeriesError
-    from ..exports import fix
 
     found, by_hand = fix.targets(result.findings)
     fixes, more = fix.plan(root, found)

@@ -21,14 +21,12 @@ import json
 import os
 import re
 import shutil
-import signal
-import subprocess
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from .. import signals
+from .. import proc, signals
 from ..files import atomic_write, cache_dir
 from ..kernel.paths import HELPERS_CMD, HELPERS_O
 from .flags import Command, from_cmd_file, from_dry_run
@@ -153,30 +151,17 @@ def make(build: Build, targets: list[str], jobs: int = 1) -> None:
     root, out = build.root, build.dir
     objtree = [] if os.path.realpath(out) == os.path.realpath(root) else [f"O={out}"]
     cmd = ["make", "-C", root, *objtree, *build.chain.make_vars(), f"-j{jobs}", "-s", *targets]
+    shown = make_command(root, out, build.chain, [t for t in targets])
     try:
-        proc = subprocess.Popen(
-            cmd,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            env=build.chain.environ(),
-            **signals.CHILD,
-        )
+        done = proc.run(cmd, env=build.chain.environ(), text=True)
     except OSError as e:
         raise BuildError(f"cannot run make: {e.strerror}") from e
-    while True:
-        try:
-            _, err = proc.communicate(timeout=0.25)
-            break
-        except subprocess.TimeoutExpired:
-            if signals.pending():
-                os.killpg(proc.pid, signal.SIGTERM)
-                proc.wait()
-                signals.checkpoint()
-    if proc.returncode:
-        shown = make_command(root, out, build.chain, [t for t in targets])
+    except proc.TimeoutExpired as e:
+        raise BuildError(f"make ran for more than {e.timeout:.0f} s\nto reproduce: {shown}") from e
+    if done.returncode:
         raise BuildError(
-            f"make failed (exit {proc.returncode}):\n  "
-            + "\n  ".join(first_errors(err.decode("utf-8", "replace")))
+            f"make failed (exit {done.returncode}):\n  "
+            + "\n  ".join(first_errors(done.stderr))
             + f"\nto reproduce: {shown}"
         )
 
@@ -220,17 +205,9 @@ def user_command(
         cmd.remove(f"O={out}")
     cmd += [*passed_vars(out), "V=1", HELPERS_O]
     try:
-        p = subprocess.run(
-            cmd,
-            capture_output=True,
-            text=True,
-            errors="replace",
-            env=chain.environ(),
-            **signals.CHILD,
-        )
-    except OSError as e:
-        raise BuildError(f"cannot run make: {e.strerror}") from e
-    signals.checkpoint()
+        p = proc.run(cmd, env=chain.environ(), text=True, timeout=300)
+    except (OSError, proc.TimeoutExpired) as e:
+        raise BuildError(f"cannot run make -n: {e}") from e
     if p.returncode:
         raise BuildError(
             f"make -n failed (exit {p.returncode}):\n  "
@@ -284,13 +261,8 @@ def _config_text(config: str) -> bytes:
 
 def _head(root: str) -> str:
     try:
-        r = subprocess.run(
-            ["git", "-C", root, "rev-parse", "-q", "--verify", "HEAD"],
-            capture_output=True,
-            text=True,
-            **signals.CHILD,
-        )
-    except OSError:
+        r = proc.run(["git", "-C", root, "rev-parse", "-q", "--verify", "HEAD"], text=True)
+    except (OSError, proc.TimeoutExpired):
         return ""
     return r.stdout.strip()
 
@@ -317,16 +289,8 @@ def preprocess(build: Build | None, command: Command, root: str, source: str) ->
         return _read(os.path.join(build.dir, target))
     args = command.preprocess_args(os.path.join(root, source))
     try:
-        p = subprocess.run(
-            args,
-            cwd=command.directory,
-            capture_output=True,
-            text=True,
-            errors="replace",
-            timeout=120,
-            **signals.CHILD,
-        )
-    except (OSError, subprocess.TimeoutExpired):
+        p = proc.run(args, cwd=command.directory, text=True, timeout=120)
+    except (OSError, proc.TimeoutExpired):
         return ""
     return p.stdout if p.returncode == 0 else ""
 

@@ -13,11 +13,10 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .. import signals
+from .. import proc
 from ..c.lex import COMMENT, tokenize
 from .symbols import parse_sites
 from .verdict import NOT_EXPORTED, Finding
@@ -220,15 +219,8 @@ def plan(root: str, found: list[Target]) -> tuple[list[FileFix], list[ByHand]]:
 
 def _git_lines(root: str, *args: str) -> list[str]:
     try:
-        p = subprocess.run(
-            ["git", "-C", root, *args],
-            capture_output=True,
-            text=True,
-            errors="replace",
-            timeout=60,
-            **signals.CHILD,
-        )
-    except (OSError, subprocess.TimeoutExpired):
+        p = proc.run(["git", "-C", root, *args], text=True, timeout=60)
+    except (OSError, proc.TimeoutExpired):
         return []
     return p.stdout.splitlines() if p.returncode == 0 else []
 
@@ -255,16 +247,9 @@ def callers(root: str, helper: str) -> list[str]:
         out = _git_lines(root, "grep", "-n", "-E", pattern, "--", "*.rs")
     else:
         try:
-            p = subprocess.run(
-                ["grep", "-rn", "-E", "--include=*.rs", pattern, "."],
-                cwd=root,
-                capture_output=True,
-                text=True,
-                errors="replace",
-                **signals.CHILD,
-            )
+            p = proc.run(["grep", "-rn", "-E", "--include=*.rs", pattern, "."], cwd=root, text=True)
             out = [x.removeprefix("./") for x in p.stdout.splitlines()]
-        except OSError:
+        except (OSError, proc.TimeoutExpired):
             out = []
     return [":".join(x.split(":", 2)[:2]) for x in out][:3]
 

@@ -13,11 +13,10 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .. import signals
+from .. import proc
 
 _SITE = re.compile(
     r"^\s*(?P<macro>(?:ACPI_)?EXPORT_[A-Z_]*)\s*\(\s*(?P<name>[A-Za-z_]\w*)\s*"
@@ -109,10 +108,9 @@ def _grep(root: str, pattern: list[str]) -> list[str]:
         cmd = ["git", "-C", root, "grep", "-n", "-I", "--untracked", *pattern, "--", "*.c", "*.S"]
     else:
         cmd = ["grep", "-r", "-n", "-I", "--include=*.c", "--include=*.S", *pattern, "."]
-    r = subprocess.run(cmd, cwd=root, capture_output=True, **signals.CHILD)
+    r = proc.run(cmd, cwd=root, timeout=300)
     if r.returncode not in (0, 1):
-        err = r.stderr.decode("utf-8", "replace").strip()
-        raise OSError(f"{' '.join(cmd[:4])} failed: {err}")
+        raise OSError(f"{' '.join(cmd[:4])} failed: {proc.complaint(r)}")
     out = r.stdout.decode("utf-8", "replace").splitlines()
     return [line[2:] if line.startswith("./") else line for line in out]
 

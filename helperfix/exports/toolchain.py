@@ -15,11 +15,10 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .. import signals
+from .. import proc
 
 # Kbuild's tool variables under LLVM=, and the LLVM tool each one names.
 LLVM_TOOLS = {"CC": "clang", "LD": "ld.lld", "AR": "llvm-ar", "NM": "llvm-nm"}
@@ -86,15 +85,8 @@ def version_text(cc: str) -> str:
     """What Kbuild records as CC_VERSION_TEXT: the first line of
     ``$(CC) --version`` without '#' characters ("" when it does not run)."""
     try:
-        p = subprocess.run(
-            [cc, "--version"],
-            capture_output=True,
-            text=True,
-            timeout=30,
-            env={**os.environ, "LC_ALL": "C"},
-            **signals.CHILD,
-        )
-    except (OSError, subprocess.TimeoutExpired):
+        p = proc.run([cc, "--version"], text=True, timeout=30, env={**os.environ, "LC_ALL": "C"})
+    except (OSError, proc.TimeoutExpired):
         return ""
     first = p.stdout.splitlines()[0] if p.stdout else ""
     return first.replace("#", "")

@@ -13,11 +13,10 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .. import __version__, signals
+from .. import __version__, proc, signals
 from ..diagnostics import Diagnostic
 from ..findings import EXPORT_BY_HAND, SERIES_NO_PREVIOUS, SERIES_OVER_LIMIT
 from ..kernel.kconfig import HelpersBlock, helpers_block_for, inlines_helpers, old_layout
@@ -71,10 +70,7 @@ class Options:
 
 
 def _ok(root: str, *args: str) -> bool:
-    return (
-        subprocess.run(["git", *args], cwd=root, capture_output=True, **signals.CHILD).returncode
-        == 0
-    )
+    return proc.run(["git", *args], cwd=root).returncode == 0
 
 
 def _preflight(cwd: str, opts: Options) -> tuple[str, str, str]:

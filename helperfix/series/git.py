@@ -19,8 +19,7 @@ import subprocess
 import tarfile
 import tempfile
 
-from .. import signals
-from ..signals import CHILD
+from .. import proc, signals
 
 
 class SeriesError(Exception):
@@ -30,18 +29,10 @@ class SeriesError(Exception):
 def git(repo: str, *args: str, stdin: bytes | None = None, env: dict | None = None) -> bytes:
     """Run git in ``repo``; raise SeriesError (or Interrupted, if a signal
     arrived meanwhile) when it fails."""
-    p = subprocess.run(
-        ["git", *args],
-        cwd=repo,
-        input=stdin,
-        capture_output=True,
-        env={**os.environ, **env} if env else None,
-        **CHILD,
-    )
+    p = proc.run(["git", *args], cwd=repo, input=stdin, env={**os.environ, **env} if env else None)
     if p.returncode != 0:
         signals.checkpoint()
-        msg = (p.stderr or p.stdout).decode("utf-8", "replace").strip().splitlines()
-        raise SeriesError(f"git {args[0]} failed: {msg[-1] if msg else p.returncode}")
+        raise SeriesError(f"git {args[0]} failed: {proc.complaint(p)}")
     return p.stdout
 
 
@@ -102,14 +93,11 @@ class Workspace:
             git(self.tmp, "init", "-q", "--bare", self.store)
             with open(os.path.join(self.store, "objects", "info", "alternates"), "w") as fh:
                 fh.write(objects.strip() + "\n")
-            self._import = subprocess.Popen(
+            self._import = proc.start(
                 ["git", "fast-import", "--quiet", "--done"],
                 cwd=self.store,
-                stdin=subprocess.PIPE,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE,
                 env={**os.environ, "GIT_DIR": self.store},
-                **CHILD,
+                stdin=subprocess.PIPE,
             )
         return self._import
 
@@ -134,12 +122,10 @@ class Workspace:
 
     def finish(self) -> str:
         """End the import; the tip's hash."""
-        proc = self._importer()
-        _, err = proc.communicate(b"done\n")
-        if proc.returncode != 0:
+        done = proc.finish(self._importer(), b"done\n")
+        if done.returncode != 0:
             signals.checkpoint()
-            lines = err.decode("utf-8", "replace").strip().splitlines()
-            raise SeriesError(f"git fast-import failed: {lines[-1] if lines else proc.returncode}")
+            raise SeriesError(f"git fast-import failed: {proc.complaint(done)}")
         return text(self.store, "rev-parse", "refs/heads/series").strip()
 
     def restack(self, cover: str, author: str, committer: str) -> str:

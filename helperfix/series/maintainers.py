@@ -15,10 +15,9 @@ from __future__ import annotations
 import functools
 import os
 import re
-import subprocess
 from dataclasses import dataclass, field
 
-from ..signals import CHILD
+from .. import proc
 
 B4_FLAGS = ["--nogit", "--nogit-fallback", "--nogit-chief-penguins", "--norolestats"]
 _CHIEF = re.compile(r"torvalds@linux-foundation\.org", re.I)
@@ -179,20 +178,11 @@ def run_script(root: str, patch_file: str) -> tuple[Recipients | None, str]:
     script = os.path.join(root, "scripts", "get_maintainer.pl")
     flags = [f for f in B4_FLAGS if f != "--norolestats"]
     try:
-        p = subprocess.run(
-            ["perl", script, *flags, patch_file],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            errors="replace",
-            timeout=120,
-            **CHILD,
-        )
-    except (OSError, subprocess.TimeoutExpired) as e:
+        p = proc.run(["perl", script, *flags, patch_file], cwd=root, text=True, timeout=120)
+    except (OSError, proc.TimeoutExpired) as e:
         return None, str(e)
     if p.returncode != 0:
-        lines = p.stderr.strip().splitlines()
-        return None, lines[-1] if lines else f"exit status {p.returncode}"
+        return None, proc.complaint(p)
     r = Recipients()
     for line in p.stdout.splitlines():
         m = _ROLE.match(line.strip())

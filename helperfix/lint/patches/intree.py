@@ -15,20 +15,19 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
 import tempfile
 from collections import Counter
 from dataclasses import dataclass, replace
 
 import unidiff
 
+from ... import proc
 from ...batch import scan_paths
 from ...diagnostics import Diagnostic
 from ...findings import MISSING_RUST_HELPER, REMOVED_RUST_HELPER, RUST_HELPER_PENDING
 from ...kernel.kconfig import HelpersBlock, helpers_block_for, old_layout
 from ...kernel.paths import ATOMIC_DIR, HELPERS
 from ...kernel.queries import defines, fallback_directives
-from ...signals import CHILD
 from .diffs import PatchError, helper_files
 from .mail import Mail
 from .origins import Origins
@@ -50,17 +49,8 @@ def _apply(tmp: str, tree: str, mail: Mail, ps: unidiff.PatchSet, reverse: bool 
     cmd += ["--reverse"] if reverse else []
     if any(all(not ln.is_context for ln in h) for pf in ps for h in pf):
         cmd.append("--unidiff-zero")  # a -U0 diff: hunks without context
-    p = subprocess.run(
-        [*cmd, "-"],
-        cwd=tmp,
-        input=mail.text.encode("utf-8", "surrogateescape"),
-        capture_output=True,
-        **CHILD,
-    )
-    if p.returncode == 0:
-        return ""
-    msg = p.stderr.decode("utf-8", "replace").strip().splitlines()
-    return msg[0] if msg else f"git apply failed ({p.returncode})"
+    p = proc.run([*cmd, "-"], cwd=tmp, input=mail.text.encode("utf-8", "surrogateescape"))
+    return "" if p.returncode == 0 else proc.complaint(p)
 
 
 def _copy(src: str, dst: str) -> None:
