@@ -12,8 +12,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-from . import checkpatch, verify
-from . import format as fmt
+from . import checkpatch, clangformat, verify
 from .c.lex import COMMENT, tokenize, tokenize_many
 from .c.scan import FileScan, scan
 from .c.source import Source
@@ -29,7 +28,7 @@ class Plan:
     path: str  # the file (absolute), or the name given to an in-memory buffer
     shown: str = ""  # the path as diagnostics show it
     digest: str = ""  # of the bytes planned from, to notice a file changed under us
-    code: str = ""  # of the code tokens, to prove the rewrite kept them ("": not C)
+    token_digest: str = ""  # of the code tokens, to prove the rewrite kept them ("": not C)
     edits: list[Edit] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     definitions: int = 0
@@ -65,7 +64,7 @@ def plan_file(fs: FileScan, ctx: Context, rewrites: list[Rewrite]) -> Plan:
         msg = f"internal error: {type(e).__name__}: {e}; not touched (please report)"
         plan.diagnostics.append(INTERNAL_ERROR(plan.shown, 0, msg))
     migrated = [(e.start, e.end) for e in plan.edits if e.migrate]
-    plan.code = verify.digest(src.data, fs.tokens, migrated)
+    plan.token_digest = verify.digest(src.data, fs.tokens, migrated)
     return plan
 
 
@@ -84,14 +83,14 @@ def fallback(message: str) -> Diagnostic:
     return FALLBACK("helperfix", 0, message)
 
 
-def settle(plans: list[Plan], style: str, jobs: int) -> list[Diagnostic]:
+def rewrap(plans: list[Plan], style: str, jobs: int) -> list[Diagnostic]:
     """Replace each formattable edit's text with clang-format's layout when the
     result keeps the same tokens; otherwise keep the plain insertion (and
     say so)."""
     todo = [e for p in plans for e in p.edits if e.chunk is not None]
     if not todo:
         return []
-    outputs = fmt.format_chunks([e.chunk for e in todo], style, jobs)
+    outputs = clangformat.format_chunks([e.chunk for e in todo], style, jobs)
     failed = [out for out in outputs if isinstance(out, str)]
     done = [(e, out) for e, out in zip(todo, outputs) if isinstance(out, bytes)]
     joined = b"".join(out for _, out in done)
@@ -118,7 +117,7 @@ def settle(plans: list[Plan], style: str, jobs: int) -> list[Diagnostic]:
     ]
 
 
-def quiet(plans: list[Plan], root: str) -> list[Diagnostic]:
+def avoid_checkpatch_noise(plans: list[Plan], root: str) -> list[Diagnostic]:
     """Annotations whose re-emitted lines the tree's checkpatch would flag go
     on a line of their own, leaving the declaration untouched; when
     checkpatch cannot be asked, say so."""
@@ -143,14 +142,14 @@ def quiet(plans: list[Plan], root: str) -> list[Diagnostic]:
     return []
 
 
-def prove(plans: list[Plan], olds: list[bytes]) -> list[bytes | None]:
+def verify_tokens(plans: list[Plan], olds: list[bytes]) -> list[bytes | None]:
     """Each plan's edits applied to its current bytes, or None where the
     rewrite would change code tokens (a diagnostic is added to the plan)."""
     applied = [apply(old, p.edits) for p, old in zip(plans, olds)]
     lexed = tokenize_many([new for new, _ in applied]) if applied else []
     out: list[bytes | None] = []
     for plan, old, (new, spans), (tokens, _) in zip(plans, olds, applied, lexed):
-        if plan.code and verify.digest(new, tokens, spans) != plan.code:
+        if plan.token_digest and verify.digest(new, tokens, spans) != plan.token_digest:
             line = Source(plan.path, old).line_of(plan.edits[0].start)
             msg = "internal check failed: the rewrite would change code; not touched"
             plan.diagnostics.append(INTERNAL_ERROR(plan.shown, line, msg))
@@ -182,6 +181,6 @@ def annotate_source(
     plan = plan_file(fs, Context(path, helpers_block=helpers_block), selected(mode, tree=False))
     if not plan.edits or any(d.level == ERROR for d in plan.diagnostics):
         return data, plan.diagnostics
-    plan.diagnostics.extend(settle([plan], fmt.style_file(None, style), 1))
-    new = prove([plan], [data])[0]
+    plan.diagnostics.extend(rewrap([plan], clangformat.style_file(None, style), 1))
+    new = verify_tokens([plan], [data])[0]
     return (data if new is None else new), plan.diagnostics

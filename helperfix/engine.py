@@ -17,8 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 
-from . import core, generator, signals
-from . import format as fmt
+from . import clangformat, core, generator, signals
 from .batch import MAX_FILE_SIZE, Scanned, cannot_read, counted, parallel, scan_paths, split
 from .c.source import Source
 from .core import Plan
@@ -43,7 +42,7 @@ class Job:
 
     @property
     def style(self) -> str:
-        return fmt.style_file(self.root, self.mode.style)
+        return clangformat.style_file(self.root, self.mode.style)
 
 
 @dataclass
@@ -89,7 +88,7 @@ def _current(plan: Plan, job: Job) -> Source | None:
     return src
 
 
-def finish(plans: list[Plan], job: Job) -> list[Outcome]:
+def write_plans(plans: list[Plan], job: Job) -> list[Outcome]:
     """Apply each plan's edits to the file as it is now, prove the code tokens
     unchanged (one libclang parse for the batch), then write or diff."""
     outcomes = [
@@ -97,7 +96,7 @@ def finish(plans: list[Plan], job: Job) -> list[Outcome]:
         for p in plans
     ]
     todo = [(p, o, src) for p, o in zip(plans, outcomes) if p.edits and (src := _current(p, job))]
-    news = core.prove([p for p, _, _ in todo], [src.data for _, _, src in todo])
+    news = core.verify_tokens([p for p, _, _ in todo], [src.data for _, _, src in todo])
     for (plan, out, src), new in zip(todo, news):
         if new is None:
             continue
@@ -124,13 +123,13 @@ def _emit(plan: Plan, out: Outcome, old: bytes, new: bytes, job: Job) -> None:
             out.diagnostics.append(WRITE_ERROR(plan.shown, 0, msg))
 
 
-def complete(plans: list[Plan], job: Job) -> list[Outcome]:
+def finish_batch(plans: list[Plan], job: Job) -> list[Outcome]:
     """Re-wrap, quiet and finish planned files (one clang-format run); a
     fallback's warning goes with the batch's first outcome."""
-    notes = core.settle(plans, job.style, job.jobs)
+    notes = core.rewrap(plans, job.style, job.jobs)
     if job.mode.checkpatch:
-        notes += core.quiet(plans, job.root)
-    outcomes = finish(plans, job)
+        notes += core.avoid_checkpatch_noise(plans, job.root)
+    outcomes = write_plans(plans, job)
     if notes and outcomes:
         outcomes[0].diagnostics.extend(notes)
     return outcomes
@@ -141,7 +140,7 @@ def _process(paths: list[str], job: Job) -> list[Outcome]:
     (none once interrupted: the batches still queued end at once)."""
     if signals.pending():
         return []
-    return complete(plan_batch(paths, job), job)
+    return finish_batch(plan_batch(paths, job), job)
 
 
 def _tree_plans(pair: generator.AtomicPair, job: Job) -> list[Plan]:
@@ -186,7 +185,7 @@ def run(
             for o in res:
                 take(o)
         if pair is not None and not signals.pending():
-            for o in complete(_tree_plans(pair, job), job):
+            for o in finish_batch(_tree_plans(pair, job), job):
                 take(o)
     finally:
         if pair is not None:

@@ -520,7 +520,7 @@ def test_612_own_helpers(kernel, configs):
 
 def test_classes(kernel, configs):
     """Helper files written for each class, parsed with 6.12's real flags."""
-    from helperfix.exports.analysis import Result, analyse_unit
+    from helperfix.exports.analysis import Analysis, analyse_unit
     from helperfix.exports.verdict import Policy
 
     got = {}
@@ -529,7 +529,7 @@ def test_classes(kernel, configs):
         command = dataclasses.replace(
             flags.from_cmd_file(build.dir), source=str(DATA / "classes.c")
         )
-        result = Result(Policy(True))
+        result = Analysis(Policy(True))
         table = lambda arch: symbols.from_tree(str(kernel), arch)  # noqa: E731
         analyse_unit(str(kernel), name, command, build, table, result, print, None, command)
         got[name] = {(f.helper[12:], f.symbol): f for f in result.findings}

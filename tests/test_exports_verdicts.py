@@ -14,8 +14,8 @@ from conftest import git, unavailable
 
 from helperfix.diagnostics import CHECK, ERROR, WARNING
 from helperfix.exports import fix, flags, reach, report, unit
-from helperfix.exports.analysis import Result
-from helperfix.exports.verdict import NAMESPACE, NOT_EXPORTED, OK, STATIC, TRAP, Finding, Policy
+from helperfix.exports.analysis import Analysis
+from helperfix.exports.verdict import NAMESPACE, NOT_EXPORTED, OK, STATIC, TRAP, Policy, Verdict
 
 HEADER = """
 static int plain_static(void) { return 1; }
@@ -89,8 +89,8 @@ def test_policy_levels(inlining, assume, status, werror, level):
     assert Policy(inlining, assume).level(status, werror) == level
 
 
-def _finding(config: str, status: str = NOT_EXPORTED, level: str = ERROR) -> Finding:
-    return Finding(
+def _finding(config: str, status: str = NOT_EXPORTED, level: str = ERROR) -> Verdict:
+    return Verdict(
         config,
         "rust_helper_v",
         "rust/helpers/v.c",
@@ -107,7 +107,7 @@ def _finding(config: str, status: str = NOT_EXPORTED, level: str = ERROR) -> Fin
 
 
 def test_counts_match_the_lines_shown():
-    result = Result(Policy(True, why="why"))
+    result = Analysis(Policy(True, why="why"))
     result.findings = [_finding("rt"), _finding("defconfig"), _finding("rt", OK, "")]
     result.helpers = {"rt": 1, "defconfig": 1}
     text = report.render("text", result).splitlines()
@@ -187,7 +187,7 @@ def test_export_placement(tmp_path, symbol, kind, line, expected):
     ],
 )
 def test_not_patched_by_guesswork(defined_in, why):
-    f = Finding(
+    f = Verdict(
         "d",
         "h",
         "rust/helpers/h.c",

@@ -80,7 +80,7 @@ def test_files_that_vanish(tmp_path):
     os.unlink(files[0])  # gone after listing
     plans = engine.plan_batch(files, job)
     os.unlink(files[1])  # gone between planning and writing
-    outcomes = engine.complete(plans, job)
+    outcomes = engine.finish_batch(plans, job)
     errors = [d.render() for o in outcomes for d in o.diagnostics]
     assert any("a.c: error: cannot read: No such file" in e for e in errors)
     assert any("b.c: error: cannot read: No such file" in e for e in errors)

@@ -33,7 +33,7 @@ def test_every_rule_declares_the_types_it_emits(tmp_path):
     """Run every rule on a tree that triggers many of them: whatever type
     comes out was declared by some module."""
     from helperfix.lint import types
-    from helperfix.lint.tree import check_tree
+    from helperfix.lint.tree import check_helpers
 
     root = make_tree(
         tmp_path,
@@ -44,7 +44,7 @@ def test_every_rule_declares_the_types_it_emits(tmp_path):
             "rust/helpers/b.c": "#define __rust_helper inline\nvoid b(void)\n{\n",
         },
     )
-    findings, _, bad = check_tree(str(root), [str(root / "rust/helpers")])
+    findings, _, bad = check_helpers(str(root), [str(root / "rust/helpers")])
     assert bad  # b.c cannot be read as C
     emitted = {f.type for f in findings}
     assert emitted >= {"MISSING_RUST_HELPER", "OBSOLETE_RUST_HELPER_FALLBACK", "PARSE_ERROR"}
@@ -125,7 +125,7 @@ LAYERS = [
         "helperfix.files",
         "helperfix.tree",
         "helperfix.batch",
-        "helperfix.format",
+        "helperfix.clangformat",
         "helperfix.checkpatch",
         "helperfix.verify",
         "helperfix.generator",

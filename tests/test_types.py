@@ -67,14 +67,14 @@ def _outside(tmp: Path) -> set[str]:
 
 def _internal(tmp: Path, monkeypatch) -> set[str]:
     from helperfix.lint import missing_annotation
-    from helperfix.lint.tree import check_tree
+    from helperfix.lint.tree import check_helpers
 
     def boom(*a, **k):
         raise RuntimeError("boom")
 
     monkeypatch.setattr(missing_annotation, "diagnostic", boom)
     root = tree(tmp, **{"rust/helpers/a.c": "void a(void)\n{\n}\n"})
-    findings, _, bad = check_tree(str(root), [str(root / "rust/helpers")])
+    findings, _, bad = check_helpers(str(root), [str(root / "rust/helpers")])
     assert bad
     return {f.type for f in findings}
 
@@ -244,20 +244,22 @@ def _series_notes(tmp: Path, extra: int = 0, **options) -> set[str]:
     """The warnings a series run returns (they are findings, as check's)."""
     from conftest import make_repo
 
-    from helperfix.series import Options, run
+    from helperfix.series import SeriesOptions, run
 
     root = sample(tmp)
     for i in range(extra):
         (root / f"rust/helpers/gen{i:02d}.c").write_text(f"int rust_helper_gen{i}(void)\n{{\n}}\n")
     repo = make_repo(tmp / "repo", root, None)
-    result = run(str(repo), Options(outdir=str(tmp / "out"), **options), lambda m: None)
+    result = run(str(repo), SeriesOptions(outdir=str(tmp / "out"), **options), lambda m: None)
     return {d.type for d in result.notes}
 
 
 def _by_hand(tmp: Path) -> set[str]:
     root = exports_tree(tmp)
     (root / "lib/unexported.c").unlink()
-    (root / "lib/unexported.S").write_text("SYM_FUNC_START(unexported)\n\tret\nSYM_FUNC_END(unexported)\n")
+    (root / "lib/unexported.S").write_text(
+        "SYM_FUNC_START(unexported)\n\tret\nSYM_FUNC_END(unexported)\n"
+    )
     r = run("exports", "--root", str(root), *exports_args(root), "--fix", "--diff")
     said = "warning: unexported: not patched: defined in assembly (lib/unexported.S:1)"
     return {"EXPORT_BY_HAND"} if r.returncode == 1 and said.encode() in r.stderr else set()

@@ -146,6 +146,6 @@ def _check_style(style: str | None) -> None:
     before anything is written."""
     if style is None:
         return
-    from ..format import check_style
+    from ..clangformat import check_style
 
     check_style(style)

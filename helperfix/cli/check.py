@@ -108,12 +108,12 @@ def run(args: argparse.Namespace) -> int:
     else:
         if args.tree:
             raise TreeError("--tree goes with --patch")
-        from ..lint.tree import check_tree
+        from ..lint.tree import check_helpers
 
         root, paths = resolve(args)
         block, _ = helpers_block_for(root, args.helpers_block)
         progress = Progress(args.quiet).files("checked")
-        findings, lines, bad = check_tree(
+        findings, lines, bad = check_helpers(
             root, paths, max(1, args.jobs), args.max_file_size, block, progress
         )
         more, failed = exports_findings(root, args)

@@ -71,9 +71,9 @@ def add_arguments(e: argparse.ArgumentParser) -> None:
 
 
 def _options(args: argparse.Namespace):
-    from ..exports.analysis import Options
+    from ..exports.analysis import ExportsOptions
 
-    return Options(
+    return ExportsOptions(
         args.build_dir,
         args.compile_commands,
         args.symvers,

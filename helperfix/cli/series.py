@@ -64,12 +64,12 @@ def add_arguments(se: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..series import Options, SeriesError
+    from ..series import SeriesError, SeriesOptions
     from ..series import run as build_series
 
-    values = {f.name: getattr(args, f.name) for f in fields(Options)}
+    values = {f.name: getattr(args, f.name) for f in fields(SeriesOptions)}
     values.update(jobs=max(1, args.jobs), to=tuple(args.to), cc=tuple(args.cc))
-    opts = Options(**values)
+    opts = SeriesOptions(**values)
     try:
         result = build_series(args.root or os.getcwd(), opts, Progress(args.quiet))
     except SeriesError as e:

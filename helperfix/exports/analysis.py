@@ -16,11 +16,11 @@ from .build import Build, BuildError, cached, configured, is_target, label, lock
 from .flags import FlagsError
 from .toolchain import Toolchain, ToolchainError, choose
 from .unit import UnitError
-from .verdict import STATIC, Exports, Finding, Policy, judge, statics
+from .verdict import STATIC, Exports, Policy, Verdict, judge, statics
 
 
 @dataclass(frozen=True)
-class Options:
+class ExportsOptions:
     build_dir: str | None = None
     compile_commands: str | None = None
     symvers: str | None = None
@@ -36,9 +36,9 @@ class ExportsError(Exception):
 
 
 @dataclass
-class Result:
+class Analysis:
     policy: Policy
-    findings: list[Finding] = field(default_factory=list)
+    findings: list[Verdict] = field(default_factory=list)
     helpers: dict[str, int] = field(default_factory=dict)  # helpers analysed, per config
     traps_left_out: int = 0  # compile-time-error traps: never linked
     not_inlined: int = 0  # helpers without __rust_helper on an inlining tree
@@ -62,11 +62,11 @@ def policy_for(root: str, assume_inline: bool) -> Policy:
     return Policy(inlining, assume_inline, why)
 
 
-def analyse(root: str, options: Options, say: Callable[[str], None]) -> Result:
+def analyse(root: str, options: ExportsOptions, say: Callable[[str], None]) -> Analysis:
     """Every (helper, symbol) verdict, for each config asked for."""
     try:
         symvers = symbols.from_symvers(options.symvers) if options.symvers else None
-        result = Result(policy_for(root, options.assume_inline))
+        result = Analysis(policy_for(root, options.assume_inline))
         annotated = _annotated(root) if result.policy.inlining else None
         tables: dict[str, dict[str, symbols.Export]] = {}
 
@@ -127,7 +127,7 @@ def analyse_unit(
     command: flags.Command,
     build: Build | None,
     table: Callable[[str], dict[str, symbols.Export]],
-    result: Result,
+    result: Analysis,
     say: Callable[[str], None],
     annotated: set[str] | None = None,
     confirm: flags.Command | None = None,
@@ -160,7 +160,7 @@ def analyse_unit(
     signals.checkpoint()
 
 
-def _units(root: str, options: Options, say: Callable[[str], None]):
+def _units(root: str, options: ExportsOptions, say: Callable[[str], None]):
     """(config label, helpers.o's command, the build) for each unit to
     analyse; helperfix's own builds stay locked while they are analysed."""
     if options.configs and (options.build_dir or options.compile_commands):

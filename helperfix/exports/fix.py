@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from .. import proc
 from ..c.lex import COMMENT, tokenize
 from .symbols import parse_sites
-from .verdict import NOT_EXPORTED, Finding
+from .verdict import NOT_EXPORTED, Verdict
 
 GPL, PLAIN = "EXPORT_SYMBOL_GPL", "EXPORT_SYMBOL"
 
@@ -52,7 +52,7 @@ class ByHand:
     why: str
 
 
-def targets(findings: list[Finding]) -> tuple[list[Target], list[ByHand]]:
+def targets(findings: list[Verdict]) -> tuple[list[Target], list[ByHand]]:
     """The not-exported symbols, merged across helpers and configs."""
     found: dict[str, Target] = {}
     by_hand: dict[str, ByHand] = {}

@@ -10,7 +10,7 @@ import os
 from .. import signals
 from ..diagnostics import Diagnostic
 from ..series.git import SeriesError, Workspace, identity, place, signoff, text
-from ..series.mail import add_recipients, recipients
+from ..series.outbox import add_recipients, recipients
 from .fix import FileFix, message
 
 

@@ -18,10 +18,10 @@ from ..findings import (
     HELPER_UNEXPORTED_SYMBOL,
 )
 from ..lint.output import github, sarif
-from .verdict import NAMESPACE, NOT_EXPORTED, OK, STATIC, STATUSES, TRAP, Finding
+from .verdict import NAMESPACE, NOT_EXPORTED, OK, STATIC, STATUSES, TRAP, Verdict
 
 if TYPE_CHECKING:
-    from .analysis import Result
+    from .analysis import Analysis
 
 _TYPE = {
     NOT_EXPORTED: HELPER_UNEXPORTED_SYMBOL,
@@ -31,7 +31,7 @@ _TYPE = {
 }
 
 
-def fix(f: Finding) -> str:
+def fix(f: Verdict) -> str:
     """What to do about a verdict, in one phrase."""
     if f.status == NOT_EXPORTED:
         return (
@@ -47,7 +47,7 @@ def fix(f: Finding) -> str:
     return "nothing to do while the compiler removes the call"
 
 
-def message(f: Finding, configs: list[str], predict: bool) -> str:
+def message(f: Verdict, configs: list[str], predict: bool) -> str:
     via = " -> ".join(f.chain)
     where = f" (declared at {f.file}:{f.line})" if f.file else ""
     tag = f" [{', '.join(configs)}]"
@@ -83,15 +83,15 @@ def message(f: Finding, configs: list[str], predict: bool) -> str:
     return f"{text}; {fix(f)}{tag}"
 
 
-def merged(findings: list[Finding]) -> dict[Finding, list[str]]:
+def merged(findings: list[Verdict]) -> dict[Verdict, list[str]]:
     """Each verdict once, with the configs it was found under."""
-    configs: dict[Finding, list[str]] = {}
+    configs: dict[Verdict, list[str]] = {}
     for f in findings:
         configs.setdefault(dataclasses.replace(f, config=""), []).append(f.config)
     return configs
 
 
-def diagnostics(findings: list[Finding], predict: bool = False) -> list[Diagnostic]:
+def diagnostics(findings: list[Verdict], predict: bool = False) -> list[Diagnostic]:
     """Every verdict but ``ok``, as the diagnostics ``check`` emits; the same
     verdict under several configs is one diagnostic naming them all."""
     return [
@@ -103,7 +103,7 @@ def diagnostics(findings: list[Finding], predict: bool = False) -> list[Diagnost
     ]
 
 
-def summary(result: Result) -> str:
+def summary(result: Analysis) -> str:
     shown = merged(result.findings)
     counts = {s: sum(f.status == s for f in shown) for s in STATUSES}
     configs = ", ".join(f"{c}: {n} helpers" for c, n in result.helpers.items())
@@ -119,12 +119,12 @@ def summary(result: Result) -> str:
     )
 
 
-def failed(result: Result) -> bool:
+def failed(result: Analysis) -> bool:
     """Exit status 1: an ERROR or WARNING among the verdicts."""
     return any(f.level in (ERROR, WARNING) for f in result.findings)
 
 
-def render(fmt: str, result: Result) -> str:
+def render(fmt: str, result: Analysis) -> str:
     if fmt == "json":
         rows = [{**f.row(), "fix": fix(f) if f.status != OK else None} for f in result.findings]
         return json.dumps(rows, indent=2) + "\n"

@@ -50,7 +50,7 @@ _MAX_CANDIDATES = 4  # defining files preprocessed per name
 
 
 @dataclass(frozen=True)
-class Finding:
+class Verdict:
     config: str
     helper: str
     helper_file: str  # relative to the tree
@@ -97,10 +97,10 @@ class Exports:
     say: Callable[[str], None]
 
 
-def statics(reaches: list[Reach], root: str, config: str, level: str) -> list[Finding]:
+def statics(reaches: list[Reach], root: str, config: str, level: str) -> list[Verdict]:
     """static-in-inline verdicts: the symbol is where it is declared."""
     return [
-        Finding(
+        Verdict(
             config,
             r.helper,
             _rel(root, r.file),
@@ -120,7 +120,7 @@ def statics(reaches: list[Reach], root: str, config: str, level: str) -> list[Fi
 
 def judge(
     reaches: list[Reach], exports: Exports, config: str, policy: Policy, werror: bool
-) -> list[Finding]:
+) -> list[Verdict]:
     root = exports.root
     pending = {r.symbol.name: r.symbol.kind for r in reaches if r.symbol.name not in exports.table}
     defs = symbols.definitions(root, pending, exports.arch)
@@ -139,7 +139,7 @@ def judge(
             status = TRAP if not where and r.symbol.kind == "function" else NOT_EXPORTED
             defined = f"{where[0][0]}:{where[0][1]}" if where else None
         out.append(
-            Finding(
+            Verdict(
                 config,
                 r.helper,
                 _rel(root, r.file),

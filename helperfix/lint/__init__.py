@@ -38,7 +38,7 @@ class TreeContext:
     stays flat however many files a tree holds."""
 
     root: str
-    tree: bool = False  # the whole rust/helpers folder is being checked
+    whole_tree: bool = False  # the whole rust/helpers folder is being checked
     files: list[str] = field(default_factory=list)  # every scanned file, relative
     helpers: FileScan | None = None  # rust/helpers/helpers.c
     includes: dict[str, list[tuple[int, str]]] = field(default_factory=dict)  # '#include "x.c"'s

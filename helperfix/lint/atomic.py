@@ -12,7 +12,7 @@ from . import TreeContext, rule
 
 
 @rule("tree", *PROBLEMS.values())
-def check_tree(ctx: TreeContext) -> Iterable[Diagnostic]:
+def check_generated(ctx: TreeContext) -> Iterable[Diagnostic]:
     pair = ctx.atomic
     if pair is None:
         return

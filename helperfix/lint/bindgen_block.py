@@ -16,7 +16,7 @@ from . import TreeContext, rule
 
 
 @rule("tree", MISSING_BINDGEN_BLOCK, DUPLICATE_BINDGEN_BLOCK)
-def check_tree(ctx: TreeContext) -> Iterable[Diagnostic]:
+def check_definition(ctx: TreeContext) -> Iterable[Diagnostic]:
     fs = ctx.helpers
     if fs is None:
         return

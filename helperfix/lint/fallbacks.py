@@ -31,7 +31,7 @@ def check_file(fs: FileScan, ctx: FileContext) -> Iterable[Diagnostic]:
 
 @rule("tree", OBSOLETE_FALLBACK)
 def check_generator(ctx: TreeContext) -> Iterable[Diagnostic]:
-    if not ctx.tree:
+    if not ctx.whole_tree:
         return
     try:
         gen = read(ctx.abspath(GENERATOR))

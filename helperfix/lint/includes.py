@@ -17,8 +17,8 @@ from . import TreeContext, rule
 
 
 @rule("tree", HELPER_NOT_INCLUDED, INCLUDE_MISSING_FILE, INCLUDE_ORDER)
-def check_tree(ctx: TreeContext) -> Iterable[Diagnostic]:
-    if not ctx.tree or ctx.helpers is None:
+def check_includes(ctx: TreeContext) -> Iterable[Diagnostic]:
+    if not ctx.whole_tree or ctx.helpers is None:
         return
     included: set[str] = set()
     todo = [HELPERS_C]

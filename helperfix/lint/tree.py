@@ -68,7 +68,7 @@ def _check_batch(paths: list[str], root: str, max_size: int) -> _Batch:
     return out
 
 
-def check_tree(
+def check_helpers(
     root: str,
     paths: list[str],
     jobs: int = 1,
@@ -80,7 +80,7 @@ def check_tree(
     checked, and whether any input could not be read or parsed."""
     files, findings = helper_files(paths, root)
     ctx = TreeContext(root, os.path.join(root, HELPERS_C) in files, helpers_block=helpers_block)
-    if ctx.tree:
+    if ctx.whole_tree:
         ctx.atomic = generator.start(root, edit=False)  # runs in the background
     work = partial(_check_batch, root=root, max_size=max_size)
     batches = split(files, jobs, _PARALLEL_MIN)

@@ -14,7 +14,7 @@ from . import TreeContext, rule
 
 
 @rule("tree", UNDEFINED_RUST_HELPER)
-def check_tree(ctx: TreeContext) -> Iterable[Diagnostic]:
+def check_defined(ctx: TreeContext) -> Iterable[Diagnostic]:
     if ctx.helpers is not None:
         return  # helpers.c is checked: MISSING_BINDGEN_BLOCK names the cause there
     if not ctx.annotated or ctx.defined or defines_anywhere(ctx.root):

@@ -20,8 +20,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..c.scan import FileScan
+from ..clangformat import Chunk
 from ..diagnostics import Diagnostic, Type, display
-from ..format import Chunk
 from ..generator import AtomicPair
 from ..kernel.kconfig import HelpersBlock
 

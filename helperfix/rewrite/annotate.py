@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..c.scan import Definition, FileScan
 from ..c.source import Source
-from ..format import Chunk
+from ..clangformat import Chunk
 from ..kernel.atomic import hand_written
 from ..kernel.paths import ANNOTATION
 from . import Context, Edit, rewrite

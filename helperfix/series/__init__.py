@@ -26,10 +26,10 @@ from . import maintainers as mt
 from . import text as prose
 from .build import Commit, build
 from .git import SeriesError, Workspace, identity, place, text
-from .mail import SUBJECT, add_recipients, fill_cover, recipients
+from .outbox import SUBJECT, add_recipients, fill_cover, recipients
 from .reroll import Stored
 
-__all__ = ["Options", "SeriesError", "run"]
+__all__ = ["SeriesOptions", "SeriesError", "SeriesResult", "run"]
 
 VGER_LIMIT = 15
 DEFAULT_BRANCH = "rust-helper-annotations"
@@ -50,7 +50,7 @@ _WATCHED = [HELPERS, ATOMIC_DIR, ".clang-format"]
 
 
 @dataclass
-class Options:
+class SeriesOptions:
     base: str = "HEAD"
     outdir: str = "outgoing"
     branch: str | None = None
@@ -73,7 +73,7 @@ def _ok(root: str, *args: str) -> bool:
     return proc.run(["git", *args], cwd=root).returncode == 0
 
 
-def _preflight(cwd: str, opts: Options) -> tuple[str, str, str]:
+def _preflight(cwd: str, opts: SeriesOptions) -> tuple[str, str, str]:
     """The tree root, the base commit and the branch name, or a refusal; the
     same refusals with --dry-run as without."""
     try:
@@ -131,7 +131,9 @@ def _previous(
     return prev
 
 
-def _cover_text(built, block: str, why: str, n: int, opts: Options, changes: list[str]) -> str:
+def _cover_text(
+    built, block: str, why: str, n: int, opts: SeriesOptions, changes: list[str]
+) -> str:
     blurb = prose.cover(n, built.helpers, built.files, block, why, __version__)
     exports = [c.subject for c in built.commits if ": export " in c.subject]
     if exports:
@@ -154,7 +156,7 @@ def _cover_text(built, block: str, why: str, n: int, opts: Options, changes: lis
     return blurb
 
 
-def _mail_args(opts: Options, base: str) -> list[str]:
+def _mail_args(opts: SeriesOptions, base: str) -> list[str]:
     args = ["--cover-letter", "--thread", f"--base={base}"]
     args += [f"-v{opts.version}"] if opts.version else []
     args += [f"--subject-prefix={opts.subject_prefix}"] if opts.subject_prefix else []
@@ -164,7 +166,7 @@ def _mail_args(opts: Options, base: str) -> list[str]:
 
 
 @dataclass
-class Result:
+class SeriesResult:
     """What a series run made (or, with --dry-run, would make)."""
 
     commits: list[Commit] = field(default_factory=list)
@@ -175,11 +177,11 @@ class Result:
     notes: list[Diagnostic] = field(default_factory=list)  # warnings, as findings
 
 
-def run(cwd: str, opts: Options, progress: Callable[[str], None]) -> Result:
+def run(cwd: str, opts: SeriesOptions, progress: Callable[[str], None]) -> SeriesResult:
     """Build the series; ``progress`` gets the stage lines.  The result is
     for the command line to render; refusals are SeriesError."""
     root, base, branch = _preflight(cwd, opts)
-    result = Result(branch=branch, base=base)
+    result = SeriesResult(branch=branch, base=base)
     prev = _previous(root, branch, opts.version, result.notes)
     idents = identity(root, "AUTHOR"), identity(root, "COMMITTER")
     fixes = _export_fixes(root, base, progress, result.notes) if opts.exports else []
@@ -237,12 +239,12 @@ def _export_fixes(
     """What ``helperfix exports --fix`` would patch, found in the checkout
     (which must be at the base: the analysis reads the work tree)."""
     from ..exports import fix
-    from ..exports.analysis import ExportsError, Options, analyse
+    from ..exports.analysis import ExportsError, ExportsOptions, analyse
 
     if text(root, "rev-parse", "HEAD").strip() != base:
         raise SeriesError("--exports analyses the checkout: --base must be HEAD")
     try:
-        result = analyse(root, Options(), lambda m: progress(f"series: exports: {m}"))
+        result = analyse(root, ExportsOptions(), lambda m: progress(f"series: exports: {m}"))
     except ExportsError as e:
         raise SeriesError(f"--exports: {e}") from e
     found, by_hand = fix.targets(result.findings)
@@ -264,7 +266,9 @@ def _export_commits(ws: Workspace, root: str, fixes: list, idents) -> list[Commi
     return [Commit(*message(root, f), [f.path]) for f in fixes]
 
 
-def _mails(ws, opts: Options, built, choice, prev: Stored | None, tip: str, progress, notes: list):
+def _mails(
+    ws, opts: SeriesOptions, built, choice, prev: Stored | None, tip: str, progress, notes: list
+):
     """format-patch, the cover letter's text and everybody's To/Cc: the
     files, the cover's recipients, what to store with the branch, the blurb."""
     block, why = choice
@@ -296,7 +300,7 @@ def _mails(ws, opts: Options, built, choice, prev: Stored | None, tip: str, prog
     return files, union, {f"helperfix-{k}": str(v) for k, v in stored.items()}, blurb
 
 
-def _prefixes(opts: Options) -> list[str]:
+def _prefixes(opts: SeriesOptions) -> list[str]:
     """b4's tracking prefixes: what goes in [PATCH ...] besides PATCH and vN."""
     out = ["RFC"] if opts.rfc else []
     if opts.subject_prefix and opts.subject_prefix != "PATCH":

@@ -26,14 +26,14 @@ from ...kernel.kconfig import HelpersBlock
 from ...kernel.paths import ATOMIC_DIR
 from ..missing_annotation import diagnostic
 from .diffs import PREFIX, PatchError, helper_files, parse
-from .mail import Mail, mails
+from .inbox import Mail, mails
 
 _LABEL = re.compile(r"^[A-Za-z_]\w*:\s*$")
 _TOKEN = re.compile(r"\b__rust_helper\b")
 
 
 @dataclass
-class Result:
+class PatchResult:
     findings: list[Diagnostic]
     lines: int  # lines added to helper files
     bad: bool  # some input could not be read
@@ -149,7 +149,7 @@ def check_patch(
     name: str,
     tree: str | None = None,
     helpers_block: HelpersBlock = HelpersBlock.AUTO,
-) -> Result:
+) -> PatchResult:
     """Findings for the helpers a patch (mail, mbox or diff, in the file at
     ``path``) adds or changes.  Mails are read one at a time; with ``tree``,
     only those touching the helpers or their generator are kept, to be
@@ -178,6 +178,6 @@ def check_patch(
         from .intree import check_in_tree
 
         found = check_in_tree(kept, tree, helpers_block)
-        return Result(found.findings, found.lines, found.bad, total, skipped, found.note)
+        return PatchResult(found.findings, found.lines, found.bad, total, skipped, found.note)
     findings.sort(key=lambda f: (f.path, f.line))
-    return Result(findings, lines, False, total, skipped)
+    return PatchResult(findings, lines, False, total, skipped)

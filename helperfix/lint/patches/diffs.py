@@ -10,7 +10,7 @@ import unidiff
 from ...diagnostics import Diagnostic
 from ...findings import PATCH_PATH
 from ...kernel.paths import HELPERS
-from .mail import Mail
+from .inbox import Mail
 
 PREFIX = HELPERS + "/"
 

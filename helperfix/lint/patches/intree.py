@@ -29,7 +29,7 @@ from ...kernel.kconfig import HelpersBlock, helpers_block_for, old_layout
 from ...kernel.paths import ATOMIC_DIR, HELPERS
 from ...kernel.queries import defines, fallback_directives
 from .diffs import PatchError, helper_files
-from .mail import Mail
+from .inbox import Mail
 from .origins import Origins
 
 Patch = tuple[Mail, unidiff.PatchSet]
@@ -103,7 +103,7 @@ def _base(patches: list[Patch], tree: str, tmp: str) -> tuple[str, bool]:
 
 
 def check_in_tree(patches: list[Patch], tree: str, choice: HelpersBlock) -> InTree:
-    from ..tree import check_tree
+    from ..tree import check_helpers
 
     if old_layout(tree):
         raise PatchError(old_layout(tree))
@@ -130,8 +130,10 @@ def check_in_tree(patches: list[Patch], tree: str, choice: HelpersBlock) -> InTr
                 raise PatchError(f"'{mail.origin}' does not apply to {tree}: {why}")
             for f in touched:
                 origins.update(f, before[f], origins.read(work, f), mail.origin)
-        old, _, _ = check_tree(base, [os.path.join(base, HELPERS)], helpers_block=block)
-        findings, lines, bad = check_tree(work, [os.path.join(work, HELPERS)], helpers_block=block)
+        old, _, _ = check_helpers(base, [os.path.join(base, HELPERS)], helpers_block=block)
+        findings, lines, bad = check_helpers(
+            work, [os.path.join(work, HELPERS)], helpers_block=block
+        )
         pending = not _defines_macro(work)
         was_annotated = _annotated(base, origins.files())
     already = Counter(_key(f) for f in old)
