@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from multiprocessing import get_context
 from typing import TypeVar
 
 from . import signals
@@ -75,6 +74,8 @@ def parallel(fn: Callable[[list[T]], R], batches: list[list[T]], jobs: int) -> I
     if jobs <= 1 or len(batches) <= 1:
         yield from map(fn, batches)
         return
+    from multiprocessing import get_context  # only trees of several batches need it
+
     with get_context("fork").Pool(jobs, initializer=signals.worker_init) as pool:
         yield from pool.imap(fn, batches)
 

@@ -13,7 +13,9 @@ import time
 from collections.abc import Callable
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-CORPUS = os.path.join(HERE, "..", "..", "shared", "corpus", "linux-late-2025")
+# The shared data: $HELPERFIX_SHARED (as the tests honour it), else ../shared.
+SHARED = os.environ.get("HELPERFIX_SHARED") or os.path.join(HERE, "..", "..", "shared")
+CORPUS = os.path.join(SHARED, "corpus", "linux-late-2025")
 
 Command = Callable[[str], list[str]]  # tree -> argv
 

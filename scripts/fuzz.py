@@ -26,6 +26,9 @@ import time
 from collections import Counter
 from collections.abc import Callable
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import benchlib  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 
@@ -34,7 +37,7 @@ from helperfix.c.lex import COMMENT, tokenize  # noqa: E402
 from helperfix.diagnostics import ERROR  # noqa: E402
 from helperfix.mode import Mode  # noqa: E402
 
-CORPUS = os.path.join(HERE, "..", "..", "shared", "corpus", "linux-late-2025", "rust", "helpers")
+CORPUS = os.path.join(benchlib.CORPUS, "rust", "helpers")  # honours $HELPERFIX_SHARED
 SAMPLES = os.path.join(HERE, "..", "samples")
 TOKENS = [b"{", b"}", b"(", b")", b";", b",", b"*", b"#", b'"', b"'", b"/*", b"*/", b"//"]
 TOKENS += [b"\\", b"int ", b"void ", b"static ", b"__rust_helper ", b"__must_check ", b"##", b"\n"]

@@ -13,6 +13,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("HELPERFIX_SHARED", ROOT.parent / "shared"))
+os.environ.setdefault("HELPERFIX_SHARED", str(SHARED))  # the scripts read the same
 CORPUS = SHARED / "corpus" / "linux-late-2025"
 GOLDEN = SHARED / "corpus" / "golden"
 SAMPLES = ROOT / "samples"

@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from conftest import ROOT, make_tree, snapshot
+from conftest import CORPUS, ROOT, make_tree, needs_corpus, snapshot
 
 sys.path.insert(0, str(ROOT / "scripts"))
 import fuzz  # noqa: E402
@@ -87,7 +87,12 @@ def test_files_that_vanish(tmp_path):
     assert Path(files[2]).read_text().startswith("__rust_helper void c(void)")
 
 
+@needs_corpus
 def test_fuzz_subset():
+    """Seeded from the shared corpus too (where the tests find it: the
+    fuzzer reads the same location, never quietly the samples alone)."""
+    assert Path(fuzz.CORPUS).resolve() == (CORPUS / "rust" / "helpers").resolve()
+    assert len(fuzz.seeds()) > len(fuzz.seeds(corpus=False)) + 50
     stats, failures = fuzz.fuzz(300, seed=7, batch=150)
     assert failures == []
     assert stats["rewritten"] > 50 and stats["refused (path:line: error)"] > 50

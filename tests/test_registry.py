@@ -229,3 +229,23 @@ def test_annotate_source_reports_instead_of_rewriting_bad_input():
     assert [(d.path, d.line, d.level, d.type) for d in diags] == [
         ("rust/helpers/a.c", 3, "ERROR", "PARSE_ERROR")
     ]
+
+
+def test_every_option_explains_itself():
+    """The first screen: every option of every command has help, and an
+    option with a default says which; an unknown option gets the command's
+    own usage."""
+    from helperfix.cli import _parser
+
+    _, subs = _parser()
+    for name, sub in subs.items():
+        for action in sub._actions:
+            if not action.option_strings or action.dest == "help":
+                continue
+            where = f"{name} {'/'.join(action.option_strings)}"
+            assert action.help, where
+            default = action.default
+            if default not in (None, False, [], frozenset(), ()) and not action.const:
+                assert "default" in action.help, where
+    r = run("check", "--bogus")
+    assert r.returncode == 2 and r.stderr.startswith(b"usage: helperfix check ")

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS, IDENTITY, SAMPLES, git, make_repo, require, run
+from conftest import CORPUS, IDENTITY, SAMPLES, git, make_repo, require, run, unavailable
 from kernel612 import extract
 
 from helperfix.series import maintainers as mt
@@ -129,7 +129,7 @@ def test_over_fifteen_patches_warns(corpus_series):
 
 def test_checkpatch_is_clean(corpus_series, scripts612):
     if scripts612 is None:
-        pytest.skip("linux-source-6.12 is not installed")
+        unavailable("linux-source-6.12 is not installed (apt-get install linux-source-6.12)")
     repo, out, _ = corpus_series
     for p in patches(out):
         r = subprocess.run(
@@ -176,7 +176,7 @@ def test_recipients_per_patch_and_union_on_cover(corpus_series):
 
 def test_builtin_reader_agrees_with_get_maintainer(corpus_series, scripts612):
     if scripts612 is None:
-        pytest.skip("linux-source-6.12 is not installed")
+        unavailable("linux-source-6.12 is not installed (apt-get install linux-source-6.12)")
     repo, out, _ = corpus_series
     sections = mt.parse(str(repo / "MAINTAINERS"))
     for p in patches(out)[:6] + patches(out)[-2:]:
@@ -266,7 +266,7 @@ def test_refuses_base_not_ancestor(sample_repo):
 
 def test_annotate_keeps_checkpatch_flagged_lines_intact(tmp_path, scripts612):
     if scripts612 is None:
-        pytest.skip("linux-source-6.12 is not installed")
+        unavailable("linux-source-6.12 is not installed (apt-get install linux-source-6.12)")
     text = (
         "void rust_helper_set_bit(unsigned long nr, volatile unsigned long *addr)\n{\n}\n\n"
         "__noreturn void rust_helper_BUG(void)\n{\n}\n\n"

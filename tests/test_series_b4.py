@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SAMPLES, git, make_repo
+from conftest import ROOT, SAMPLES, git, make_repo, unavailable
 
 
 def series(repo: Path, *args: str) -> subprocess.CompletedProcess:
@@ -96,8 +96,9 @@ def _patch_parts(text: str) -> tuple[str, str]:
     return subject, re.split(r"^-- $", diff, flags=re.M)[0].rstrip()
 
 
-@pytest.mark.skipif(shutil.which("b4") is None, reason="b4 is not installed (pip install b4)")
 def test_b4_manages_the_branch_and_sends_what_format_patch_writes(repo, tmp_path):
+    if shutil.which("b4") is None:
+        unavailable("b4 is not installed (pip install b4)")
     r = series(repo, "--b4", "-o", str(tmp_path / "fp"))
     assert r.returncode == 0, r.stderr
     assert "next: git checkout rust-helper-annotations && b4 send" in r.stdout

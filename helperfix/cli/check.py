@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from ..diagnostics import ERROR, WARNING
 from ..errors import Exit
 from ..kernel.kconfig import helpers_block_for
-from ..options import block_option, common
+from ..options import block_option, common, output_format
 from ..tree import TreeError
 from ..ui import Progress
 from . import resolve
@@ -38,7 +38,7 @@ def _type_list(value: str) -> frozenset[str]:
 
 def add_arguments(c: argparse.ArgumentParser) -> None:
     common(c)
-    c.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text")
+    output_format(c)
     c.add_argument(
         "--no-summary",
         action="store_true",
@@ -63,8 +63,15 @@ def add_arguments(c: argparse.ArgumentParser) -> None:
         action="store_true",
         help="one line per finding (always so; accepted as checkpatch's)",
     )
-    c.add_argument("--patch", metavar="FILE", help="check a patch, mail or mbox ('-': stdin)")
-    c.add_argument("--tree", metavar="DIR", help="with --patch: apply it to a copy of DIR first")
+    c.add_argument(
+        "--patch",
+        metavar="FILE",
+        help="check a patch, mail or mbox ('-': stdin); with --root DIR, applied to a copy "
+        "of DIR's helpers first and checked in context",
+    )
+    c.add_argument(
+        "--tree", dest="root", metavar="DIR", help="with --patch: the same as --root DIR"
+    )
     c.add_argument(
         "--list-types", action="store_true", help="list every finding type with its level; exit"
     )
@@ -88,14 +95,14 @@ def run(args: argparse.Namespace) -> int:
         from ..lint.patches.check import check_patch
         from ..lint.patches.diffs import PatchError
 
-        if args.paths or args.root:
-            raise TreeError("--patch takes no PATH or --root (use --tree DIR)")
+        if args.paths:
+            raise TreeError("--patch takes no PATH (--root DIR checks it in that tree)")
         if args.exports:
             raise TreeError("--exports analyses a configured tree, not a patch")
         name = "<stdin>" if args.patch == "-" else args.patch
         try:
             with _patch_file(args.patch) as path:
-                result = check_patch(path, os.path.basename(name), args.tree, args.helpers_block)
+                result = check_patch(path, os.path.basename(name), args.root, args.helpers_block)
         except OSError as e:
             raise TreeError(f"{args.patch}: {e.strerror}") from e
         except PatchError as e:
@@ -106,8 +113,6 @@ def run(args: argparse.Namespace) -> int:
             note = f"; {result.mails} mails, {result.skipped} without a diff (skipped)"
         note += result.note
     else:
-        if args.tree:
-            raise TreeError("--tree goes with --patch")
         from ..lint.tree import check_helpers
 
         root, paths = resolve(args)

@@ -13,6 +13,7 @@ from ..diagnostics import emit
 from ..errors import Exit
 from ..findings import EXPORT_BY_HAND
 from ..kernel.paths import HELPERS_C
+from ..options import jobs, output_format, quiet, root
 from ..tree import TreeError, find_root
 from ..ui import Progress
 
@@ -49,11 +50,11 @@ def exports_options(p: argparse.ArgumentParser) -> None:
 
 
 def add_arguments(e: argparse.ArgumentParser) -> None:
-    e.add_argument("--root", help="the kernel tree (default: found from the cwd)")
+    root(e, "found from the cwd")
     exports_options(e)
-    e.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text")
-    e.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
-    e.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
+    output_format(e)
+    jobs(e, "make -j for helperfix's own builds")
+    quiet(e)
     e.add_argument(
         "--fix", action="store_true", help="write the patches that export what is not exported"
     )
@@ -89,10 +90,6 @@ def exports_findings(root: str, args: argparse.Namespace) -> tuple[list, bool]:
     """check --exports: the verdicts as findings; a tree that cannot be
     configured or parsed is an input error (the gate fails with status 2).
     Without --exports: nothing, and the exports options are refused."""
-    from ..exports import report
-    from ..exports.analysis import ExportsError, analyse
-    from ..findings import EXPORTS_UNAVAILABLE
-
     if not args.exports:
         given = [
             args.build_dir,
@@ -109,6 +106,10 @@ def exports_findings(root: str, args: argparse.Namespace) -> tuple[list, bool]:
                 "--assume-inline go with --exports"
             )
         return [], False
+    from ..exports import report
+    from ..exports.analysis import ExportsError, analyse
+    from ..findings import EXPORTS_UNAVAILABLE
+
     say = Progress(args.quiet)
     try:
         result = analyse(root, _options(args), lambda m: say(f"exports: {m}"))
