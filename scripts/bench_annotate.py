@@ -66,6 +66,11 @@ def main() -> int:
         cocci = spatch(base, "rust_helper.cocci", SEMANTIC_PATCH, "--in-place")
         if cocci:
             contenders["spatch"] = cocci
+            # as many processes as helperfix uses by default (all cores)
+            jobs = str(os.cpu_count() or 1)
+            contenders[f"spatch -j {jobs}"] = spatch(
+                base, "rust_helper.cocci", SEMANTIC_PATCH, "--in-place", "-j", jobs
+            )
         times, counts = interleaved(args.corpus, base, contenders, args.runs, annotated)
     print(table("annotate, late-2025 tree", times, "spatch", counts))
     return 0
