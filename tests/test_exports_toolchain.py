@@ -207,19 +207,25 @@ def test_first_errors():
     assert build.first_errors(tail) == [f"line {i}" for i in range(4, 10)]
 
 
-def test_lock_waits_and_says_so(tmp_path):
-    path = str(tmp_path / "build")
+def hold_lock(path: str, seconds: float) -> subprocess.Popen:
+    """Another process holding a cached build's lock for ``seconds``."""
     holder = subprocess.Popen(
         [
             sys.executable,
             "-c",
-            "import fcntl, os, sys, time\n"
+            "import fcntl, os, time\n"
             f"fd = os.open({path!r} + '.lock', os.O_RDWR | os.O_CREAT)\n"
-            "fcntl.flock(fd, fcntl.LOCK_EX); print('held', flush=True); time.sleep(1.5)\n",
+            f"fcntl.flock(fd, fcntl.LOCK_EX); print('held', flush=True); time.sleep({seconds})\n",
         ],
         stdout=subprocess.PIPE,
     )
     assert holder.stdout.readline() == b"held\n"
+    return holder
+
+
+def test_lock_waits_and_says_so(tmp_path):
+    path = str(tmp_path / "build")
+    holder = hold_lock(path, 1.5)
     said: list[str] = []
     start = time.monotonic()
     with build.locked(path, said.append):
@@ -233,17 +239,7 @@ def test_clean_cache_keeps_what_is_in_use(tmp_path):
     for name in ("defconfig-a", "defconfig-arm64-b"):
         (cache / name).mkdir(parents=True)
         (cache / name / "vmlinux.o").write_bytes(b"x" * 2048)
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import fcntl, os, time\n"
-            f"fd = os.open({str(cache / 'defconfig-a')!r} + '.lock', os.O_RDWR | os.O_CREAT)\n"
-            "fcntl.flock(fd, fcntl.LOCK_EX); print('held', flush=True); time.sleep(3)\n",
-        ],
-        stdout=subprocess.PIPE,
-    )
-    assert holder.stdout.readline() == b"held\n"
+    holder = hold_lock(str(cache / "defconfig-a"), 3)
     r = run("exports", "--clean-cache", env={"HELPERFIX_CACHE_DIR": str(tmp_path / "cache")})
     holder.kill()
     assert r.returncode == 0

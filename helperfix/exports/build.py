@@ -73,23 +73,31 @@ def label(config: str) -> str:
     return config if is_target(config) else os.path.basename(config)
 
 
+def _lock_file(path: str) -> int:
+    """The lock file of a cached build (``path`` + ``.lock``), opened."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    return os.open(path + ".lock", os.O_RDWR | os.O_CREAT, 0o644)
+
+
+def _take(fd: int) -> bool:
+    """Take the lock if no other run holds it."""
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except BlockingIOError:
+        return False
+
+
 @contextmanager
 def locked(path: str, say: Callable[[str], None]) -> Iterator[None]:
     """Hold the lock of a cached build; a second run waits, and says so."""
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    fd = os.open(path + ".lock", os.O_RDWR | os.O_CREAT, 0o644)
+    fd = _lock_file(path)
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+        if not _take(fd):
             say(f"waiting for another helperfix run using {path}")
-            while True:  # in steps, so that a signal still stops the wait
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    signals.checkpoint()
-                    time.sleep(0.2)
+            while not _take(fd):  # in steps, so that a signal still stops the wait
+                signals.checkpoint()
+                time.sleep(0.2)
         yield
     finally:
         os.close(fd)  # releases the lock
@@ -330,11 +338,9 @@ def clean_cache(say: Callable[[str], None]) -> int:
         path = os.path.join(root, name)
         if name.endswith(".lock"):
             continue
-        lock = os.open(path + ".lock", os.O_RDWR | os.O_CREAT, 0o644)
+        lock = _lock_file(path)
         try:
-            try:
-                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
+            if not _take(lock):
                 say(f"cache: {path} is in use by another run; kept")
                 continue
             n = size(path) if os.path.isdir(path) else os.path.getsize(path)
