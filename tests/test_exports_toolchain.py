@@ -5,6 +5,7 @@ recipe, failures that explain themselves, the lock and the cache."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -133,6 +134,7 @@ def user_build(tmp_path: Path, version: str = V19) -> tuple[Path, Path]:
         (V19, None, "arm64", None, "it was configured with ARCH=x86, not ARCH=arm64"),
         (V19, None, None, "init/Kconfig", "init/Kconfig changed since it was configured"),
         (V19, None, None, "Makefile", "it was configured for 6.12.1; the tree is 6.12.2"),
+        (V19, None, None, "srctree", "builds {root}, not {other}: run it there, or give --root"),
     ],
 )
 def test_build_record(tmp_path, monkeypatch, version, llvm, arch, touch, message):
@@ -142,6 +144,11 @@ def test_build_record(tmp_path, monkeypatch, version, llvm, arch, touch, message
     monkeypatch.delenv("ARCH", raising=False)
     if touch == "Makefile":
         (root / "Makefile").write_text("VERSION = 6\nPATCHLEVEL = 12\nSUBLEVEL = 2\n")
+    elif touch == "srctree":  # the build belongs to another checkout
+        other = tmp_path / "other"
+        shutil.copytree(root, other)
+        message = message.format(root=root, other=other)
+        root = other
     elif touch:
         (root / touch).write_text("# changed\n")
     if message is None:

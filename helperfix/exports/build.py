@@ -32,6 +32,7 @@ from ..kernel.paths import HELPERS_CMD, HELPERS_O
 from .flags import Command, from_cmd_file, from_dry_run
 from .toolchain import (
     PACKAGES,
+    OtherTree,
     Toolchain,
     ToolchainError,
     for_build,
@@ -199,6 +200,8 @@ def user_command(
         raise BuildError(f"{build_dir}: not a configured build (no .config)")
     try:
         chain = for_build(root, out, llvm, arch)
+    except OtherTree as e:
+        raise BuildError(str(e)) from e
     except ToolchainError as e:
         guess = _guess(out)
         shown = make_command(root, out, guess, [KCFLAGS, HELPERS_O])

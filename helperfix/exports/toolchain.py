@@ -37,6 +37,10 @@ class ToolchainError(Exception):
     """No toolchain fits: the message says why and what to run instead."""
 
 
+class OtherTree(ToolchainError):
+    """The build belongs to another source tree: use that one."""
+
+
 @dataclass(frozen=True)
 class Toolchain:
     llvm: str  # Kbuild's LLVM= ("1", "-19", "/usr/lib/llvm-19/bin/"); "" for gcc
@@ -221,6 +225,11 @@ def for_build(root: str, build_dir: str, llvm: str | None, arch: str | None) -> 
             f"{build_dir} is configured but not prepared (no include/config/auto.conf.cmd)"
         )
     env = rec.env
+    if "srctree" in env and os.path.realpath(env["srctree"]) != os.path.realpath(root):
+        raise OtherTree(
+            f"{build_dir} builds {env['srctree']}, not {root}: run it there, or give "
+            f"--root {env['srctree']}"
+        )
     chain = _from_cc(env.get("CC", ""))
     if chain is None:
         raise ToolchainError(f"{build_dir} was built with CC={env.get('CC')!r}, not clang or gcc")
@@ -243,8 +252,6 @@ def for_build(root: str, build_dir: str, llvm: str | None, arch: str | None) -> 
                 f"it was configured with {recorded_text!r}; {chain.cc} on PATH is "
                 + (repr(now) if now else "missing")
             )
-    if "srctree" in env and os.path.realpath(env["srctree"]) != os.path.realpath(root):
-        problems.append(f"it builds {env['srctree']}, not {root}")
     version = kernel_version(root)
     if env.get("KERNELVERSION") and version and env["KERNELVERSION"] != version:
         problems.append(f"it was configured for {env['KERNELVERSION']}; the tree is {version}")
