@@ -16,9 +16,7 @@ import email
 import email.header
 import email.policy
 import mailbox
-import os
 import re
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -102,14 +100,3 @@ def mails(path: str, name: str) -> Iterator[Mail]:
 
 def _mail(m: email.message.Message, name: str) -> Mail:
     return Mail(_subject(m) or name, _decode(_strip_cr(_body(m), False)))
-
-
-def read_mails(data: bytes, name: str) -> list[Mail]:
-    """The mails in ``data`` (for callers holding bytes: tests, small inputs)."""
-    fd, path = tempfile.mkstemp(suffix=".mbox")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        return list(mails(path, name))
-    finally:
-        os.unlink(path)
