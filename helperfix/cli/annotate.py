@@ -67,10 +67,9 @@ def add_arguments(a: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from .. import engine
-
-    root, paths = resolve(args)
     from ..rewrite import defaults
 
+    root, paths = resolve(args)
     rewrites = args.only or defaults()
     block, why = helpers_block_for(root, args.helpers_block)
     mode = Mode(rewrites, args.style, not args.no_checkpatch, block)
@@ -118,7 +117,7 @@ def run(args: argparse.Namespace) -> int:
     helpers = sum(o.definitions for o in outcomes)
     todo = sum(o.definitions - o.annotated for o in outcomes)
     verb = "rewrote" if write_back.writes else "would rewrite"
-    if os.path.join(root, HELPERS_C) in files and "helpers-block" in rewrites:
+    if helpers_c in files and "helpers-block" in rewrites:
         what = _DEFINES[block]
         progress(f"helpers.c: {what} ({why})")
     progress(

@@ -11,7 +11,6 @@ import sys
 
 from ..diagnostics import emit
 from ..errors import Exit
-from ..findings import EXPORT_BY_HAND
 from ..kernel.paths import HELPERS_C
 from ..options import jobs, output_format, quiet, root
 from ..tree import TreeError, find_root
@@ -128,7 +127,7 @@ def run(args: argparse.Namespace) -> int:
         from ..exports.build import clean_cache
 
         clean_cache(Progress(False))
-        return 0
+        return Exit.OK
     if (args.diff or args.outdir) and not args.fix:
         raise TreeError("--diff and -o go with --fix")
     root = os.path.abspath(args.root) if args.root else find_root(os.getcwd())
@@ -150,10 +149,8 @@ def _fix(root: str, result, args: argparse.Namespace, say: Progress) -> int:
     from ..files import unified_diff
     from ..series.git import SeriesError
 
-    found, by_hand = fix.targets(result.findings)
-    fixes, more = fix.plan(root, found)
-    by_hand += more
-    emit([EXPORT_BY_HAND("helperfix", 0, f"{b.symbol}: not patched: {b.why}") for b in by_hand])
+    fixes, by_hand = fix.fixes_for(root, result.findings)
+    emit(by_hand)
     if not fixes:
         say("nothing to export" if not by_hand else "nothing patched")
     elif args.diff:

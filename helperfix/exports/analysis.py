@@ -83,10 +83,8 @@ def analyse(root: str, options: ExportsOptions, say: Callable[[str], None]) -> A
             confirm = None if symvers is not None else _confirmer(command, build, say)
             analyse_unit(root, config, command, build, table, result, say, annotated, confirm)
         return result
-    except (BuildError, FlagsError, UnitError, ToolchainError) as e:
-        raise ExportsError(str(e)) from e
-    except ValueError as e:  # a Module.symvers that is not one
-        raise ExportsError(str(e)) from e
+    except (BuildError, FlagsError, UnitError, ToolchainError, ValueError) as e:
+        raise ExportsError(str(e)) from e  # ValueError: a Module.symvers that is not one
     except OSError as e:
         raise ExportsError(f"{getattr(e, 'filename', None) or root}: {e.strerror or e}") from e
 
@@ -189,8 +187,6 @@ def _units(root: str, options: ExportsOptions, say: Callable[[str], None]):
 
 
 def _older_tree(root: str) -> None:
-    if old_layout(root):
-        raise ExportsError(old_layout(root))
     if not os.path.isfile(os.path.join(root, HELPERS_C)):
         raise ExportsError(
             f"{root}: no {HELPERS_C} (the helpers moved there in 6.11; "

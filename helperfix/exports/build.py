@@ -36,7 +36,9 @@ from .toolchain import (
     Toolchain,
     ToolchainError,
     for_build,
+    guess,
     make_command,
+    objtree,
     passed_vars,
     version_text,
 )
@@ -158,8 +160,8 @@ def make(build: Build, targets: list[str], jobs: int = 1) -> None:
     """make in a build folder; a signal stops it at once, a failure quotes
     the compiler's first errors and the full command to reproduce it."""
     root, out = build.root, build.dir
-    objtree = [] if os.path.realpath(out) == os.path.realpath(root) else [f"O={out}"]
-    cmd = ["make", "-C", root, *objtree, *build.chain.make_vars(), f"-j{jobs}", "-s", *targets]
+    cmd = ["make", "-C", root, *objtree(root, out), *build.chain.make_vars(), f"-j{jobs}", "-s"]
+    cmd += targets
     shown = make_command(root, out, build.chain, [t for t in targets])
     try:
         done = proc.run(cmd, env=build.chain.environ(), text=True)
@@ -203,17 +205,14 @@ def user_command(
     except OtherTree as e:
         raise BuildError(str(e)) from e
     except ToolchainError as e:
-        guess = _guess(out)
-        shown = make_command(root, out, guess, [KCFLAGS, HELPERS_O])
+        shown = make_command(root, out, guess(out), [KCFLAGS, HELPERS_O])
         raise BuildError(
             f"{e}\nhelperfix does not run make in your build with another toolchain (Kbuild "
             f"would re-sync its configuration). Build {HELPERS_O} there yourself, then rerun:\n"
             f"  {shown}"
         ) from e
     say(f"reading {HELPERS_O}'s command in {build_dir} (make -n {chain.label()}; nothing is built)")
-    cmd = ["make", "-n", "-s", "-C", root, f"O={out}", *chain.make_vars()]
-    if os.path.realpath(out) == os.path.realpath(root):
-        cmd.remove(f"O={out}")
+    cmd = ["make", "-n", "-s", "-C", root, *objtree(root, out), *chain.make_vars()]
     cmd += [*passed_vars(out), "V=1", HELPERS_O]
     try:
         p = proc.run(cmd, env=chain.environ(), text=True, timeout=300)
@@ -227,20 +226,6 @@ def user_command(
         )
     command = from_dry_run(p.stdout, out, f"make -n in {build_dir}")
     return command, Build(root, out, chain, ours=False)
-
-
-def _guess(build_dir: str) -> Toolchain:
-    """The toolchain the build's .config names, for the command shown."""
-    from .toolchain import Recorded, _from_cc, _srcarch
-
-    rec = Recorded.read(build_dir)
-    chain = _from_cc(rec.env.get("CC", "")) if rec else None
-    if chain is None:
-        text = _read(os.path.join(build_dir, ".config"))
-        m = re.search(r"^CONFIG_CLANG_VERSION=(\d+)", text, re.M)
-        chain = Toolchain(f"-{int(m[1]) // 10000}" if m and int(m[1]) else "1")
-    arch = rec.env.get("ARCH", "") if rec else ""
-    return Toolchain(chain.llvm, arch or _srcarch(build_dir), chain.cross)
 
 
 def _preflight(root: str, chain: Toolchain) -> None:

@@ -18,7 +18,9 @@ from dataclasses import dataclass, field
 
 from .. import proc
 from ..c.lex import COMMENT, tokenize
-from .symbols import parse_sites
+from ..diagnostics import Diagnostic
+from ..findings import EXPORT_BY_HAND
+from .symbols import grep, parse_sites
 from .verdict import NOT_EXPORTED, Verdict
 
 GPL, PLAIN = "EXPORT_SYMBOL_GPL", "EXPORT_SYMBOL"
@@ -214,6 +216,16 @@ def plan(root: str, found: list[Target]) -> tuple[list[FileFix], list[ByHand]]:
     return fixes, by_hand
 
 
+def fixes_for(root: str, verdicts: list[Verdict]) -> tuple[list[FileFix], list[Diagnostic]]:
+    """The change to each defining file, and an EXPORT_BY_HAND warning for
+    every symbol that cannot be patched safely (what ``exports --fix`` and
+    ``series --exports`` both make)."""
+    found, by_hand = targets(verdicts)
+    fixes, more = plan(root, found)
+    said = [f"{b.symbol}: not patched: {b.why}" for b in by_hand + more]
+    return fixes, [EXPORT_BY_HAND("helperfix", 0, msg) for msg in said]
+
+
 # -- the commit text ------------------------------------------------------------
 
 
@@ -242,15 +254,10 @@ def subject_prefix(root: str, path: str) -> str:
 def callers(root: str, helper: str) -> list[str]:
     """Where the tree's Rust code calls a helper (``bindings::<name>``)."""
     name = helper.removeprefix("rust_helper_")
-    pattern = rf"bindings::{name}\b"
-    if os.path.exists(os.path.join(root, ".git")):
-        out = _git_lines(root, "grep", "-n", "-E", pattern, "--", "*.rs")
-    else:
-        try:
-            p = proc.run(["grep", "-rn", "-E", "--include=*.rs", pattern, "."], cwd=root, text=True)
-            out = [x.removeprefix("./") for x in p.stdout.splitlines()]
-        except (OSError, proc.TimeoutExpired):
-            out = []
+    try:
+        out = grep(root, ["-E", "-e", rf"bindings::{name}\b"], ("*.rs",))
+    except (OSError, proc.TimeoutExpired):
+        out = []  # the text then names no caller
     return [":".join(x.split(":", 2)[:2]) for x in out][:3]
 
 

@@ -79,7 +79,7 @@ def _foreign(path: str, arch: str) -> bool:
 
 
 def from_tree(root: str, arch: str) -> dict[str, Export]:
-    return parse_sites(_grep(root, ["-F", "-e", "EXPORT_"]), arch)
+    return parse_sites(grep(root, ["-F", "-e", "EXPORT_"]), arch)
 
 
 def from_symvers(path: str) -> dict[str, Export]:
@@ -102,12 +102,13 @@ def in_git(root: str) -> bool:
     return os.path.exists(os.path.join(root, ".git"))
 
 
-def _grep(root: str, pattern: list[str]) -> list[str]:
-    """``path:line:text`` over the tree's C and assembly sources."""
+def grep(root: str, pattern: list[str], globs: tuple[str, ...] = ("*.c", "*.S")) -> list[str]:
+    """``path:line:text`` over the tree's files matching ``globs`` (its C and
+    assembly sources by default): ``git grep`` in a checkout, else ``grep -r``."""
     if in_git(root):
-        cmd = ["git", "-C", root, "grep", "-n", "-I", "--untracked", *pattern, "--", "*.c", "*.S"]
+        cmd = ["git", "-C", root, "grep", "-n", "-I", "--untracked", *pattern, "--", *globs]
     else:
-        cmd = ["grep", "-r", "-n", "-I", "--include=*.c", "--include=*.S", *pattern, "."]
+        cmd = ["grep", "-r", "-n", "-I", *(f"--include={g}" for g in globs), *pattern, "."]
     r = proc.run(cmd, cwd=root, timeout=300)
     if r.returncode not in (0, 1):
         raise OSError(f"{' '.join(cmd[:4])} failed: {proc.complaint(r)}")
@@ -129,7 +130,7 @@ def definitions(root: str, wanted: dict[str, str], arch: str) -> dict[str, list[
     if not wanted:
         return found
     pattern = ["-w", "-F"] + [x for n in sorted(wanted) for x in ("-e", n)]
-    for raw in _grep(root, pattern):
+    for raw in grep(root, pattern):
         path, _, rest = raw.partition(":")
         number, _, text = rest.partition(":")
         if _foreign(path, arch) or not number.isdigit():

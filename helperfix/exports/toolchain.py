@@ -188,6 +188,29 @@ def _from_cc(cc: str) -> Toolchain | None:
     return None
 
 
+def recorded(build_dir: str, rec: Recorded | None) -> Toolchain | None:
+    """The toolchain a build's record names: the LLVM= (or CROSS_COMPILE=)
+    that gives its CC, and its ARCH (else its .config's); None without one."""
+    chain = _from_cc(rec.env.get("CC", "")) if rec else None
+    if chain is None:
+        return None
+    return Toolchain(chain.llvm, rec.env.get("ARCH", "") or _srcarch(build_dir), chain.cross)
+
+
+def guess(build_dir: str) -> Toolchain:
+    """The toolchain a build names, for the command shown when it cannot be
+    matched: its record, else its .config's clang version."""
+    chain = recorded(build_dir, Recorded.read(build_dir))
+    if chain is not None:
+        return chain
+    try:
+        with open(os.path.join(build_dir, ".config"), encoding="utf-8", errors="replace") as fh:
+            m = re.search(r"^CONFIG_CLANG_VERSION=(\d+)", fh.read(), re.M)
+    except OSError:
+        m = None
+    return Toolchain(f"-{int(m[1]) // 10000}" if m and int(m[1]) else "1", _srcarch(build_dir))
+
+
 def kernel_version(root: str) -> str:
     """KERNELVERSION as the tree's Makefile spells it (VERSION.PATCHLEVEL...)."""
     fields: dict[str, str] = {}
@@ -207,12 +230,16 @@ def kernel_version(root: str) -> str:
     return v + fields.get("EXTRAVERSION", "")
 
 
+def objtree(root: str, build_dir: str) -> list[str]:
+    """``O=build_dir``, unless the build is the tree itself (in-tree)."""
+    return [] if os.path.realpath(build_dir) == os.path.realpath(root) else [f"O={build_dir}"]
+
+
 def make_command(root: str, build_dir: str, chain: Toolchain, targets: list[str]) -> str:
     """The make command line, as a user would type it."""
     import shlex
 
-    out = [] if os.path.realpath(build_dir) == os.path.realpath(root) else [f"O={build_dir}"]
-    return shlex.join(["make", "-C", root, *out, *chain.make_vars(), *targets])
+    return shlex.join(["make", "-C", root, *objtree(root, build_dir), *chain.make_vars(), *targets])
 
 
 def for_build(root: str, build_dir: str, llvm: str | None, arch: str | None) -> Toolchain:
@@ -230,10 +257,9 @@ def for_build(root: str, build_dir: str, llvm: str | None, arch: str | None) -> 
             f"{build_dir} builds {env['srctree']}, not {root}: run it there, or give "
             f"--root {env['srctree']}"
         )
-    chain = _from_cc(env.get("CC", ""))
+    chain = recorded(build_dir, rec)
     if chain is None:
         raise ToolchainError(f"{build_dir} was built with CC={env.get('CC')!r}, not clang or gcc")
-    chain = Toolchain(chain.llvm, env.get("ARCH", "") or _srcarch(build_dir), chain.cross)
     problems = []
     for var, want in chain.tools().items():
         if var in env and env[var] != want:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from .. import __version__, proc, signals
 from ..diagnostics import Diagnostic
-from ..findings import EXPORT_BY_HAND, SERIES_NO_PREVIOUS, SERIES_OVER_LIMIT
+from ..findings import SERIES_NO_PREVIOUS, SERIES_OVER_LIMIT
 from ..kernel.kconfig import HelpersBlock, helpers_block_for, inlines_helpers, old_layout
 from ..kernel.paths import ATOMIC_DIR, HELPERS, KCONFIGS
 from . import b4, reroll
@@ -247,11 +247,8 @@ def _export_fixes(
         result = analyse(root, ExportsOptions(), lambda m: progress(f"series: exports: {m}"))
     except ExportsError as e:
         raise SeriesError(f"--exports: {e}") from e
-    found, by_hand = fix.targets(result.findings)
-    fixes, more = fix.plan(root, found)
-    notes += [
-        EXPORT_BY_HAND("helperfix", 0, f"{b.symbol}: not patched: {b.why}") for b in by_hand + more
-    ]
+    fixes, by_hand = fix.fixes_for(root, result.findings)
+    notes += by_hand
     progress(f"series: {len(fixes)} export patches go first")
     return fixes
 
