@@ -27,7 +27,7 @@ from ...diagnostics import Diagnostic
 from ...findings import MISSING_RUST_HELPER, REMOVED_RUST_HELPER, RUST_HELPER_PENDING
 from ...kernel.kconfig import HelpersBlock, helpers_block_for, old_layout
 from ...kernel.paths import ATOMIC_DIR, HELPERS
-from ...kernel.queries import defines, fallback_directives
+from ...kernel.queries import defines_anywhere
 from .diffs import PatchError, helper_files
 from .inbox import Mail
 from .origins import Origins
@@ -69,17 +69,6 @@ def _annotated(root: str, files: list[str]) -> dict[str, set[str]]:
     return out
 
 
-def _defines_macro(root: str) -> bool:
-    """Whether the tree defines __rust_helper anywhere (helpers.c, or a
-    fallback in a helper file): if not, annotations come with the migration."""
-    helpers = os.path.join(root, HELPERS)
-    paths = [os.path.join(d, f) for d, _, fs in os.walk(helpers) for f in fs if f.endswith(".c")]
-    return any(
-        item.scan and (defines(item.scan) or fallback_directives(item.scan))
-        for item in scan_paths(paths)
-    )
-
-
 def _key(f: Diagnostic) -> tuple:
     """A finding without its line numbers: the same problem before and after."""
     return (f.path, f.type, f.helper, re.sub(r"\d+", "#", f.message))
@@ -112,9 +101,9 @@ def check_in_tree(patches: list[Patch], tree: str, choice: HelpersBlock) -> InTr
     block, _ = helpers_block_for(tree, choice)  # the real tree's Kconfig
     note = ""
     origins = Origins()
+    if not patches:
+        return InTree([], 0, False, "")
     with tempfile.TemporaryDirectory(prefix="helperfix-patch-") as tmp:
-        if not patches:
-            return InTree([], 0, False, "")
         base, applied = _base(patches, tree, tmp)
         if applied:
             note = (
@@ -134,7 +123,7 @@ def check_in_tree(patches: list[Patch], tree: str, choice: HelpersBlock) -> InTr
         findings, lines, bad = check_helpers(
             work, [os.path.join(work, HELPERS)], helpers_block=block
         )
-        pending = not _defines_macro(work)
+        pending = not defines_anywhere(work)  # annotations come with the migration
         was_annotated = _annotated(base, origins.files())
     already = Counter(_key(f) for f in old)
     kept = []
