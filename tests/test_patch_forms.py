@@ -140,7 +140,7 @@ def test_small_context_without_a_tree(repo, context, expected):
     assert findings(out) == expected
     assert rc == (1 if expected[0][1] == "REMOVED_RUST_HELPER" else 0)  # a CHECK is a note
     if context == "-U0":
-        assert "use --tree" in out
+        assert "use --root" in out
 
 
 @pytest.mark.parametrize("context", ["-U0", "-U1"])

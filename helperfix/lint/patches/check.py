@@ -135,11 +135,11 @@ def _hunk(mail: Mail, path: str, hunk: unidiff.Hunk) -> list[Diagnostic]:
             if any(lo <= n <= hi for lo, hi in spans):
                 continue
             line = n if verb == "added" else hunk.target_start
-            msg = f"__rust_helper {verb} where the hunk does not show the declaration; use --tree"
+            msg = f"__rust_helper {verb} where the hunk does not show the declaration; use --root"
             findings.append(PATCH_CONTEXT(path, line, msg, origin=mail.origin))
     noted = {f.line for f in findings if f.kind is PATCH_CONTEXT}
     for n in (n for n in unread if n not in noted):
-        msg = "changed line not checked: the hunk does not show where it sits; use --tree"
+        msg = "changed line not checked: the hunk does not show where it sits; use --root"
         findings.append(PATCH_CONTEXT(path, n, msg, origin=mail.origin))
     return findings
 
