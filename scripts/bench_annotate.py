@@ -18,7 +18,7 @@ import subprocess
 import sys
 import tempfile
 
-from benchlib import COCCI_ANNOTATED, corpus_args, interleaved, spatch, table
+from benchlib import COCCI_ANNOTATED, corpus_args, helperfix, interleaved, spatch, table
 
 # Add the attribute before every function definition's return type, unless it
 # is already there (a rule that matches annotated definitions, and a position
@@ -56,23 +56,24 @@ def main() -> int:
     args = corpus_args(__doc__)
     if args is None:
         return 2
-    hf = [sys.executable, "-m", "helperfix", "annotate", "-q"]
     with tempfile.TemporaryDirectory(prefix="hf-bench-") as base:
+        hf = [*helperfix(base, args.install), "annotate", "-q"]
         os.environ.setdefault("HELPERFIX_CACHE_DIR", os.path.join(base, "cache"))
         contenders = {
             "helperfix (annotate only)": lambda t: hf + ["--only", "annotate", f"{t}/rust/helpers"],
             "helperfix (full migration, generator cached)": lambda t: hf + [f"{t}/rust/helpers"],
         }
         cocci = spatch(base, "rust_helper.cocci", SEMANTIC_PATCH, "--in-place")
+        jobs = str(os.cpu_count() or 1)
+        ref = f"spatch -j {jobs}"
         if cocci:
             contenders["spatch"] = cocci
-            # as many processes as helperfix uses by default (all cores)
-            jobs = str(os.cpu_count() or 1)
-            contenders[f"spatch -j {jobs}"] = spatch(
+            # as many processes as helperfix may use (all cores)
+            contenders[ref] = spatch(
                 base, "rust_helper.cocci", SEMANTIC_PATCH, "--in-place", "-j", jobs
             )
         times, counts = interleaved(args.corpus, base, contenders, args.runs, annotated)
-    print(table("annotate, late-2025 tree", times, "spatch", counts))
+    print(table(f"annotate, late-2025 tree, {args.install} install", times, ref, counts))
     return 0
 
 

@@ -12,10 +12,9 @@ helpers each reported.
 from __future__ import annotations
 
 import os
-import sys
 import tempfile
 
-from benchlib import COCCI_ANNOTATED, corpus_args, interleaved, spatch, table
+from benchlib import COCCI_ANNOTATED, corpus_args, helperfix, interleaved, spatch, table
 
 REPORT = COCCI_ANNOTATED + """
 @missing@
@@ -39,15 +38,8 @@ def main() -> int:
         return 2
     with tempfile.TemporaryDirectory(prefix="hf-bench-") as base:
         os.environ.setdefault("HELPERFIX_CACHE_DIR", os.path.join(base, "cache"))
-        contenders = {
-            "helperfix check": lambda t: [
-                sys.executable,
-                "-m",
-                "helperfix",
-                "check",
-                f"{t}/rust/helpers",
-            ],
-        }
+        hf = helperfix(base, args.install)
+        contenders = {"helperfix check": lambda t: [*hf, "check", f"{t}/rust/helpers"]}
         cocci = spatch(base, "report.cocci", REPORT)
         if cocci:
             contenders["spatch (report)"] = cocci
@@ -59,7 +51,7 @@ def main() -> int:
             return f"reported {found} unannotated"
 
         times, counts = interleaved(args.corpus, base, contenders, args.runs, count)
-    print(table("check, late-2025 tree", times, "spatch (report)", counts))
+    print(table(f"check, late-2025 tree, {args.install} install", times, "spatch (report)", counts))
     return 0
 
 

@@ -45,16 +45,37 @@ def spatch(base: str, name: str, semantic_patch: str, *flags: str) -> Command | 
 
 
 def corpus_args(doc: str) -> argparse.Namespace | None:
-    """--runs and --corpus, shared by the corpus benchmarks; None (after a
-    message) when the corpus is missing."""
+    """--runs, --corpus and --install, shared by the corpus benchmarks; None
+    (after a message) when the corpus is missing."""
     ap = argparse.ArgumentParser(description=doc.splitlines()[0])
     ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--corpus", default=CORPUS)
+    ap.add_argument(
+        "--install",
+        choices=("venv", "current"),
+        default="venv",
+        help="venv: time the helperfix script of a regular install in a fresh "
+        "virtual environment, as users install it (default); current: this "
+        "interpreter's helperfix (an editable install pays for its import hook)",
+    )
     args = ap.parse_args()
     if not os.path.isdir(args.corpus):
         print(f"no corpus at {args.corpus}", file=sys.stderr)
         return None
     return args
+
+
+def helperfix(base: str, install: str) -> list[str]:
+    """The command that runs helperfix: the ``helperfix`` script of a regular
+    (not editable) install into a new virtual environment under ``base``, or
+    this interpreter's module."""
+    if install == "current":
+        return [sys.executable, "-m", "helperfix"]
+    venv = os.path.join(base, "venv")
+    subprocess.run([sys.executable, "-m", "venv", venv], check=True)
+    pip = [os.path.join(venv, "bin", "python"), "-m", "pip", "install", "-q"]
+    subprocess.run([*pip, os.path.join(HERE, "..")], check=True, stdout=subprocess.DEVNULL)
+    return [os.path.join(venv, "bin", "helperfix")]
 
 
 def fresh_copy(corpus: str, dst: str) -> str:
@@ -105,10 +126,15 @@ def interleaved(
 
 
 def table(title: str, times: dict[str, list[float]], ref: str, extra: dict[str, str]) -> str:
+    """Median wall times, and each contender's time as a share of ``ref``'s:
+    the median of the per-round ratios (contenders run in turn each round,
+    so a slow spell of the machine hits both sides of a ratio alike)."""
     lines = [f"{title} (median of {len(next(iter(times.values())))} runs, {os.cpu_count()} cores)"]
-    base = statistics.median(times[ref]) if ref in times else None
     for name, ts in times.items():
         med = statistics.median(ts)
-        ratio = f"  {base / med:4.1f}x {ref}'s speed" if base and name != ref else ""
-        lines.append(f"  {name:46s} {med * 1000:7.0f} ms  {extra.get(name, '')}{ratio}")
+        share = ""
+        if ref in times and name != ref:
+            ratio = statistics.median(t / r for t, r in zip(ts, times[ref]))
+            share = f"  {ratio:5.2f}x {ref}'s time"
+        lines.append(f"  {name:46s} {med * 1000:7.0f} ms  {extra.get(name, '')}{share}")
     return "\n".join(lines)

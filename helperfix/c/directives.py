@@ -187,31 +187,37 @@ def _directive(src: Source, tokens: list[Token], i: int, line: int) -> tuple[Dir
 def layout(src: Source, tokens: list[Token], lenient: bool = False) -> Layout:
     """Split ``tokens`` into directives and live code, and build the arm tree.
     ``lenient`` (for patch fragments) ignores unbalanced conditionals."""
-    data = src.data
+    data, find = src.data, src.data.find
     directives: list[Directive] = []
     live: list[Token] = []
     stacks: list[tuple[Frame, ...]] = []
     arms = _Arms(src, lenient)
-    prev_code_line = 0
+    stack: tuple[Frame, ...] = ()  # the arm stack, shared by the tokens it holds
+    last = -1  # offset of the last byte of the previous code token or directive
     i, n = 0, len(tokens)
     while i < n:
         tok = tokens[i]
-        if tok.kind == COMMENT:
+        kind, start = tok.kind, tok.start
+        if kind == COMMENT:
             i += 1
             continue
-        line = src.line_of(tok.start)
-        is_hash = tok.kind == PUNCT and data[tok.start : tok.end] in (b"#", b"%:")
-        if not (is_hash and line > prev_code_line):
+        # a '#' opens a directive when it is the first code on its line
+        if (
+            kind != PUNCT
+            or data[start : tok.end] not in (b"#", b"%:")
+            or (last >= 0 and find(b"\n", last, start) < 0)
+        ):
             if not arms.dead_depth:
                 live.append(tok)
-                stacks.append(tuple(arms.stack))
-            prev_code_line = src.line_of(tok.end - 1)
+                stacks.append(stack)
+            last = tok.end - 1
             i += 1
             continue
-        d, i = _directive(src, tokens, i, line)
+        d, i = _directive(src, tokens, i, src.line_of(start))
         directives.append(d)
-        prev_code_line = src.line_of(d.end)
+        last = d.end
         if d.name in CONDITIONALS:
             arms.take(d)
+            stack = tuple(arms.stack)
     arms.finish()
     return Layout(directives, arms.groups, live, stacks)

@@ -13,21 +13,23 @@ import threading
 from dataclasses import dataclass
 from typing import NamedTuple
 
-import clang.cindex as ci
-
+from . import clanglib
+from .clanglib import CXToken, CXUnsavedFile
 from .source import bom_length
 
 # Token kinds, as libclang numbers them.
 PUNCT, KEYWORD, IDENT, LITERAL, COMMENT = 0, 1, 2, 3, 4
 
-# Raw translation-unit flags that cindex does not name: KeepGoing (0x200) and
+# Translation-unit flags: Incomplete (0x02), KeepGoing (0x200) and
 # SingleFileParse (0x400, no include processing).
-_OPTIONS = 0x200 | 0x400 | ci.TranslationUnit.PARSE_INCOMPLETE  # KeepGoing, SingleFileParse
+_OPTIONS = 0x02 | 0x200 | 0x400
+_ARGS = (ctypes.c_char_p * 3)(b"-xc", b"-nostdinc", b"-w")
 # The text is wrapped in '#if 0' so the parse preprocesses nothing and runs no
 # semantic analysis; the raw lexer behind clang_tokenize still sees every byte.
 _PREFIX, _SEP, _SUFFIX = b"#if 0\n", b"\n\n", b"\n#endif\n"
 _BLANK = re.compile(rb"(?:[ \t\r\n\f\v]|\\\r?\n)*")
-_WORDS = ctypes.sizeof(ci.Token) // ctypes.sizeof(ctypes.c_uint)
+_WORDS = ctypes.sizeof(CXToken) // ctypes.sizeof(ctypes.c_uint)
+_NAME = b"helperfix-input.c"
 
 _local = threading.local()
 
@@ -44,44 +46,58 @@ class LexError:
     message: str
 
 
-def _index() -> ci.Index:
+def _index() -> int:
+    """This thread's libclang index (an index is not shared across threads)."""
     index = getattr(_local, "index", None)
     if index is None:
-        index = _local.index = ci.Index.create()
+        index = _local.index = clanglib.lib().clang_createIndex(0, 0)
     return index
 
 
-def _raw_tokens(tu: ci.TranslationUnit, lo: int, hi: int) -> list[tuple[int, int, int]]:
+def _parse(text: bytes) -> int:
+    lib = clanglib.lib()
+    unsaved = CXUnsavedFile(_NAME, text, len(text))
+    tu = ctypes.c_void_p()
+    err = lib.clang_parseTranslationUnit2(
+        _index(), _NAME, _ARGS, len(_ARGS), ctypes.byref(unsaved), 1, _OPTIONS, ctypes.byref(tu)
+    )
+    if err or not tu.value:
+        raise RuntimeError(f"libclang could not read the text (error {err})")
+    return tu.value
+
+
+def _raw_tokens(tu: int, lo: int, hi: int) -> list[tuple[int, int, int]]:
     """(kind, start, end) of every token in [lo, hi) of the main file.
 
     libclang keeps a token's kind, raw source location and length in the
     CXToken itself; reading them in bulk avoids two ctypes calls per token.
     The first and last token are cross-checked through the public API."""
-    lib = ci.conf.lib
-    cfile = tu.get_file(tu.spelling)
-    extent = ci.SourceRange.from_locations(
-        ci.SourceLocation.from_offset(tu, cfile, lo), ci.SourceLocation.from_offset(tu, cfile, hi)
+    lib = clanglib.lib()
+    cfile = lib.clang_getFile(tu, _NAME)
+    extent = lib.clang_getRange(
+        lib.clang_getLocationForOffset(tu, cfile, lo), lib.clang_getLocationForOffset(tu, cfile, hi)
     )
-    tokens_p = ctypes.POINTER(ci.Token)()
+    tokens_p = ctypes.POINTER(CXToken)()
     count = ctypes.c_uint()
     lib.clang_tokenize(tu, extent, ctypes.byref(tokens_p), ctypes.byref(count))
     n = count.value
     if not n:
         return []
+
+    def span(t: CXToken) -> tuple[int, int]:
+        e = lib.clang_getTokenExtent(tu, t)
+        return clanglib.offset(lib.clang_getRangeStart(e)), clanglib.offset(
+            lib.clang_getRangeEnd(e)
+        )
+
     try:
         words = ctypes.cast(tokens_p, ctypes.POINTER(ctypes.c_uint * (n * _WORDS))).contents[:]
         kinds, raws, lens = words[0::_WORDS], words[1::_WORDS], words[2::_WORDS]
-        array = ctypes.cast(tokens_p, ctypes.POINTER(ci.Token * n)).contents
-        first = lib.clang_getTokenExtent(tu, array[0])
-        last = lib.clang_getTokenExtent(tu, array[n - 1])
-        base = raws[0] - first.start.offset
+        first, last = span(tokens_p[0]), span(tokens_p[n - 1])
+        base = raws[0] - first[0]
         out = [(k, r - base, r - base + ln) for k, r, ln in zip(kinds, raws, lens)]
-        if out[0][2] != first.end.offset or out[-1][1:] != (last.start.offset, last.end.offset):
-            out = [
-                (lib.clang_getTokenKind(t), e.start.offset, e.end.offset)
-                for t in array
-                for e in (lib.clang_getTokenExtent(tu, t),)
-            ]
+        if out[0][2] != first[1] or out[-1][1:] != last:
+            out = [(lib.clang_getTokenKind(tokens_p[i]), *span(tokens_p[i])) for i in range(n)]
         return out
     finally:
         lib.clang_disposeTokens(tu, tokens_p, count)
@@ -105,11 +121,11 @@ def tokenize_many(blobs: list[bytes]) -> list[tuple[list[Token], list[LexError]]
         bodies.append(data[skip:])
         pos += len(data) - skip + len(_SEP)
     text = _PREFIX + _SEP.join(bodies) + _SUFFIX
-    name = "helperfix-input.c"
-    tu = _index().parse(
-        name, args=["-xc", "-nostdinc", "-w"], unsaved_files=[(name, text)], options=_OPTIONS
-    )
-    raw = _raw_tokens(tu, len(_PREFIX), len(text) - len(_SUFFIX))
+    tu = _parse(text)
+    try:
+        raw = _raw_tokens(tu, len(_PREFIX), len(text) - len(_SUFFIX))
+    finally:
+        clanglib.lib().clang_disposeTranslationUnit(tu)
     out: list[tuple[list[Token], list[LexError]]] = []
     k, redo = 0, set()
     for i, data in enumerate(blobs):

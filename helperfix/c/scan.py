@@ -16,7 +16,7 @@ from typing import NamedTuple
 from ..kernel.paths import ANNOTATION
 from . import directives as dirs
 from .directives import Directive, Layout, ScanError
-from .lex import IDENT, KEYWORD, Token, tokenize, tokenize_many, unterminated_quote
+from .lex import IDENT, KEYWORD, PUNCT, Token, tokenize, tokenize_many, unterminated_quote
 from .source import Source
 
 # Names that take a parenthesised argument but never name a function.
@@ -345,7 +345,7 @@ def scan(
         lay = result.layout = dirs.layout(src, tokens, lenient)
         toks = lay.live
         for t in toks:
-            if unterminated_quote(src.data, t):
+            if t.kind == PUNCT and unterminated_quote(src.data, t):
                 raise ScanError(src.line_of(t.start), "missing terminating quote character")
         defs = result.definitions
         for found in _definitions(src, toks, strict=not lenient):
