@@ -9,6 +9,8 @@ same here but cost time quadratic in their number.)
 
 from __future__ import annotations
 
+import functools
+import importlib.util
 import os
 import re
 import shutil
@@ -36,16 +38,15 @@ class Chunk:
     text: bytes  # LF-only C text: a declaration followed by "{\n}\n"
 
 
+@functools.cache
 def executable() -> str:
-    """The pinned clang-format from the PyPI wheel, else the one on PATH."""
-    try:
-        import clang_format  # type: ignore[import-untyped]
-
-        exe = os.path.join(os.path.dirname(clang_format.__file__), "data", "bin", "clang-format")
+    """The pinned clang-format from the PyPI wheel (found without importing
+    its package), else the one on PATH."""
+    spec = importlib.util.find_spec("clang_format")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        exe = os.path.join(folder, "data", "bin", "clang-format")
         if os.access(exe, os.X_OK):
             return exe
-    except ImportError:
-        pass
     exe = shutil.which("clang-format")
     if exe is None:
         raise FormatError("clang-format not found (pip install clang-format)")

@@ -9,7 +9,6 @@ I/O around these stages, and ``annotate_source`` runs them on one buffer.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 
 from . import checkpatch, clangformat, verify
@@ -27,8 +26,8 @@ from .rewrite import Context, Edit, Rewrite, apply, defaults, registry
 class Plan:
     path: str  # the file (absolute), or the name given to an in-memory buffer
     shown: str = ""  # the path as diagnostics show it
-    digest: str = ""  # of the bytes planned from, to notice a file changed under us
-    token_digest: str = ""  # of the code tokens, to prove the rewrite kept them ("": not C)
+    original: bytes = b""  # the bytes planned from, to notice a file changed under us
+    code: list[bytes] | None = None  # its code tokens, to prove the rewrite kept them (None: not C)
     edits: list[Edit] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     definitions: int = 0
@@ -42,8 +41,7 @@ def selected(mode: Mode, tree: bool) -> list[Rewrite]:
 
 
 def _plan(src: Source, ctx: Context) -> Plan:
-    digest = hashlib.sha1(src.data).hexdigest()
-    return Plan(src.path, ctx.shown(), digest, diagnostics=ctx.diagnostics)
+    return Plan(src.path, ctx.shown(), src.data, diagnostics=ctx.diagnostics)
 
 
 def plan_file(fs: FileScan, ctx: Context, rewrites: list[Rewrite]) -> Plan:
@@ -64,7 +62,7 @@ def plan_file(fs: FileScan, ctx: Context, rewrites: list[Rewrite]) -> Plan:
         msg = f"internal error: {type(e).__name__}: {e}; not touched (please report)"
         plan.diagnostics.append(INTERNAL_ERROR(plan.shown, 0, msg))
     migrated = [(e.start, e.end) for e in plan.edits if e.migrate]
-    plan.token_digest = verify.digest(src.data, fs.tokens, migrated)
+    plan.code = verify.code(src.data, fs.tokens, migrated)
     return plan
 
 
@@ -149,7 +147,7 @@ def verify_tokens(plans: list[Plan], olds: list[bytes]) -> list[bytes | None]:
     lexed = tokenize_many([new for new, _ in applied]) if applied else []
     out: list[bytes | None] = []
     for plan, old, (new, spans), (tokens, _) in zip(plans, olds, applied, lexed):
-        if plan.token_digest and verify.digest(new, tokens, spans) != plan.token_digest:
+        if plan.code is not None and verify.code(new, tokens, spans) != plan.code:
             line = Source(plan.path, old).line_of(plan.edits[0].start)
             msg = "internal check failed: the rewrite would change code; not touched"
             plan.diagnostics.append(INTERNAL_ERROR(plan.shown, line, msg))

@@ -10,9 +10,7 @@ once the generator has run in the background.
 
 from __future__ import annotations
 
-import hashlib
 import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
@@ -78,7 +76,7 @@ def _current(plan: Plan, job: Job) -> Source | None:
         plan.diagnostics.append(cannot_read(plan.path, e))
         return None
     why = ""
-    if hashlib.sha1(src.data).hexdigest() != plan.digest:
+    if src.data != plan.original:
         why = "changed while helperfix ran; not touched"
     elif job.write_back.writes and not os.stat(plan.path).st_mode & 0o222:
         why = "read-only file; not touched"
@@ -167,6 +165,8 @@ def run(
     if any(os.path.join(job.root, t) in files for t in targets):
         pair = generator.start(job.root, edit=True)  # the generator runs meanwhile
     if job.write_back.writes:
+        import tempfile  # only writes need it (start-up time)
+
         for directory in sorted({os.path.dirname(f) for f in files} | {tempfile.gettempdir()}):
             clean_stale(directory)
     outcomes: list[Outcome] = []

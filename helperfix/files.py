@@ -6,9 +6,7 @@ temporary file that is renamed over the original.
 
 from __future__ import annotations
 
-import difflib
 import os
-import tempfile
 
 from .c.source import Source
 
@@ -54,6 +52,8 @@ def _staging(directory: str) -> str:
     """Where a named temporary file goes: the system's temporary folder when
     it is on the same filesystem (a killed run then leaves nothing in the
     tree), else the target's own folder."""
+    import tempfile  # only writes need it (start-up time)
+
     tmpdir = tempfile.gettempdir()
     try:
         if os.stat(tmpdir).st_dev == os.stat(directory).st_dev:
@@ -90,6 +90,8 @@ def atomic_write(path: str, data: bytes) -> None:
     named = fd < 0
     prefix = f"{TEMP_PREFIX}{os.getpid()}-"
     if named:
+        import tempfile
+
         fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=TEMP_SUFFIX, dir=_staging(directory))
     else:
         tmp = os.path.join(directory, f"{prefix}{os.urandom(4).hex()}{TEMP_SUFFIX}")
@@ -133,6 +135,8 @@ def unified_diff(rel: str, old: bytes, new: bytes) -> bytes:
     """A git-style unified diff of one file (``git apply``-able), with git's
     marker for a last line without a newline (difflib omits it)."""
     name = rel.encode()
+    import difflib  # only --diff needs it (start-up time)
+
     lines = difflib.diff_bytes(
         difflib.unified_diff,
         old.splitlines(keepends=True),

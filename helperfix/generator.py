@@ -13,7 +13,6 @@ import hashlib
 import os
 import shutil
 import subprocess
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
@@ -93,6 +92,8 @@ def _start_run(root: str, generator: bytes, original: bool) -> _Run:
         pass
     cwd = root
     if not original:  # the edited generator runs in a copy of scripts/atomic
+        import tempfile  # only a run of the generator needs it (start-up time)
+
         run.tmp = cwd = tempfile.mkdtemp(prefix="helperfix-atomic-")
         shutil.copytree(os.path.join(root, ATOMIC_DIR), os.path.join(cwd, ATOMIC_DIR))
         with open(os.path.join(cwd, GENERATOR), "wb") as fh:

@@ -1,7 +1,7 @@
 """Proof that a rewrite changed nothing but what it meant to.
 
 Before and after a rewrite, the file's code tokens (libclang's lexer; comments
-and ``__rust_helper`` set aside) are hashed: layout may move, code may not.
+and ``__rust_helper`` set aside) are compared: layout may move, code may not.
 The lines that a migration edit removes or inserts (a fallback, the
 ``__BINDGEN__`` block) are left out on each side.  A rewrite that fails this
 is refused, not written.
@@ -9,22 +9,23 @@ is refused, not written.
 
 from __future__ import annotations
 
-import hashlib
-
 from .c.lex import COMMENT, Token
 from .kernel.paths import ANNOTATION
 
 
-def digest(data: bytes, tokens: list[Token], skip: list[tuple[int, int]] = ()) -> str:
-    h = hashlib.sha1()
+def code(data: bytes, tokens: list[Token], skip: list[tuple[int, int]] = ()) -> list[bytes]:
+    """The text of each code token, in order, outside the ``skip`` spans."""
     spans = sorted(skip)
+    out = []
     k = 0
     for t in tokens:
-        while k < len(spans) and spans[k][1] <= t.start:
-            k += 1
-        if k < len(spans) and spans[k][0] <= t.start < spans[k][1]:
-            continue
-        s = data[t.start : t.end]
-        if t.kind != COMMENT and s != ANNOTATION:
-            h.update(s + b"\0")
-    return h.hexdigest()
+        if spans:
+            while k < len(spans) and spans[k][1] <= t.start:
+                k += 1
+            if k < len(spans) and spans[k][0] <= t.start < spans[k][1]:
+                continue
+        if t.kind != COMMENT:
+            s = data[t.start : t.end]
+            if s != ANNOTATION:
+                out.append(s)
+    return out

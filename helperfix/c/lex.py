@@ -7,10 +7,14 @@ errors (unterminated comments, strings) that make a file unsafe to rewrite.
 
 from __future__ import annotations
 
+import bisect
 import ctypes
 import re
 import threading
 from dataclasses import dataclass
+from functools import partial
+from itertools import repeat
+from operator import add, itemgetter, sub
 from typing import NamedTuple
 
 from . import clanglib
@@ -40,6 +44,10 @@ class Token(NamedTuple):
     end: int
 
 
+_token = partial(tuple.__new__, Token)  # Token from a tuple, without a Python call
+_START, _END = itemgetter(1), itemgetter(2)
+
+
 @dataclass(frozen=True, slots=True)
 class LexError:
     offset: int
@@ -66,8 +74,8 @@ def _parse(text: bytes) -> int:
     return tu.value
 
 
-def _raw_tokens(tu: int, lo: int, hi: int) -> list[tuple[int, int, int]]:
-    """(kind, start, end) of every token in [lo, hi) of the main file.
+def _raw_tokens(tu: int, lo: int, hi: int) -> tuple[list[int], list[int], list[int]]:
+    """The kinds, starts and ends of the tokens in [lo, hi) of the main file.
 
     libclang keeps a token's kind, raw source location and length in the
     CXToken itself; reading them in bulk avoids two ctypes calls per token.
@@ -82,7 +90,7 @@ def _raw_tokens(tu: int, lo: int, hi: int) -> list[tuple[int, int, int]]:
     lib.clang_tokenize(tu, extent, ctypes.byref(tokens_p), ctypes.byref(count))
     n = count.value
     if not n:
-        return []
+        return [], [], []
 
     def span(t: CXToken) -> tuple[int, int]:
         e = lib.clang_getTokenExtent(tu, t)
@@ -94,11 +102,13 @@ def _raw_tokens(tu: int, lo: int, hi: int) -> list[tuple[int, int, int]]:
         words = ctypes.cast(tokens_p, ctypes.POINTER(ctypes.c_uint * (n * _WORDS))).contents[:]
         kinds, raws, lens = words[0::_WORDS], words[1::_WORDS], words[2::_WORDS]
         first, last = span(tokens_p[0]), span(tokens_p[n - 1])
-        base = raws[0] - first[0]
-        out = [(k, r - base, r - base + ln) for k, r, ln in zip(kinds, raws, lens)]
-        if out[0][2] != first[1] or out[-1][1:] != last:
-            out = [(lib.clang_getTokenKind(tokens_p[i]), *span(tokens_p[i])) for i in range(n)]
-        return out
+        starts = list(map(sub, raws, repeat(raws[0] - first[0])))
+        ends = list(map(add, starts, lens))
+        if (starts[0], ends[0]) != first or (starts[-1], ends[-1]) != last:
+            spans = [span(tokens_p[i]) for i in range(n)]
+            kinds = [lib.clang_getTokenKind(tokens_p[i]) for i in range(n)]
+            starts, ends = [a for a, _ in spans], [b for _, b in spans]
+        return kinds, starts, ends
     finally:
         lib.clang_disposeTokens(tu, tokens_p, count)
 
@@ -123,21 +133,25 @@ def tokenize_many(blobs: list[bytes]) -> list[tuple[list[Token], list[LexError]]
     text = _PREFIX + _SEP.join(bodies) + _SUFFIX
     tu = _parse(text)
     try:
-        raw = _raw_tokens(tu, len(_PREFIX), len(text) - len(_SUFFIX))
+        kinds, begins, ends = _raw_tokens(tu, len(_PREFIX), len(text) - len(_SUFFIX))
     finally:
         clanglib.lib().clang_disposeTranslationUnit(tu)
     out: list[tuple[list[Token], list[LexError]]] = []
     k, redo = 0, set()
     for i, data in enumerate(blobs):
         base, end = starts[i], starts[i] + len(data)
-        mine = []
-        while k < len(raw) and raw[k][1] < end:
-            kind, s, e = raw[k]
-            if e > end:  # runs into the next file: lex this one again alone
-                redo.update((i, i + 1))
+        hi = bisect.bisect_left(begins, end, k)  # this file's tokens: k to hi
+        shift = repeat(base)
+        mine = list(
+            map(
+                _token, zip(kinds[k:hi], map(sub, begins[k:hi], shift), map(sub, ends[k:hi], shift))
+            )
+        )
+        if hi > k and ends[hi - 1] > end:  # runs into the next file: lex this one again alone
+            redo.update((i, i + 1))
             # a backslash at the very end splices into what follows the file
-            mine.append(Token(kind, s - base, min(e, end) - base))
-            k += 1
+            mine[-1] = mine[-1]._replace(end=end - base)
+        k = hi
         errors = _gaps(data, mine)
         if errors:  # an unterminated comment also swallows the next files
             redo.update((i, i + 1))
@@ -149,8 +163,14 @@ def tokenize_many(blobs: list[bytes]) -> list[tuple[list[Token], list[LexError]]
 
 
 def _gaps(data: bytes, tokens: list[Token]) -> list[LexError]:
+    """Where the bytes between tokens are not blank."""
+    lo = bom_length(data)
+    gaps = map(slice, [lo, *map(_END, tokens)], [*map(_START, tokens), len(data)])
+    blank = b"".join(map(data.__getitem__, gaps))
+    if not blank or blank.isspace():
+        return []  # the usual case, told without a loop in Python
     errors: list[LexError] = []
-    pos = bom_length(data)
+    pos = lo
     for _, start, end in tokens:
         if start > pos and not data[pos:start].isspace():
             _gap(data, pos, start, errors)

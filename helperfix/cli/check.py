@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import sys
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -152,6 +150,9 @@ def _patch_file(arg: str) -> Iterator[str]:
     if arg != "-":
         yield arg
         return
+    import shutil  # only mails on stdin need these (start-up time)
+    import tempfile
+
     with tempfile.NamedTemporaryFile(prefix="helperfix-stdin-", suffix=".mbox") as fh:
         shutil.copyfileobj(sys.stdin.buffer, fh, 1 << 20)
         fh.flush()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 
 from .. import __version__
@@ -42,6 +41,8 @@ def as_json(findings: list[Diagnostic]) -> str:
         }
         for f in findings
     ]
+    import json  # only --format json and sarif need it (start-up time)
+
     return json.dumps(rows, indent=2) + "\n"
 
 
@@ -82,6 +83,8 @@ def sarif(findings: list[Diagnostic]) -> str:
             }
         ],
     }
+    import json
+
     return json.dumps(doc, indent=2) + "\n"
 
 
