@@ -14,7 +14,7 @@ import importlib.util
 import os
 import re
 import shutil
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from . import proc
 from .errors import UsageError
@@ -33,8 +33,7 @@ class _Rejected(Exception):
     """clang-format refused one batch: its declarations are tried alone."""
 
 
-@dataclass
-class Chunk:
+class Chunk(NamedTuple):
     text: bytes  # LF-only C text: a declaration followed by "{\n}\n"
 
 

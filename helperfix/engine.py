@@ -14,16 +14,19 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
+from typing import TYPE_CHECKING
 
-from . import clangformat, core, generator, signals
+from . import clangformat, core, signals
 from .batch import MAX_FILE_SIZE, Scanned, cannot_read, counted, parallel, scan_paths, split
-from .c.source import Source
 from .core import Plan
 from .diagnostics import Diagnostic, display
-from .files import atomic_write, clean_stale, read, unified_diff
+from .files import atomic_write, clean_stale, unified_diff
 from .findings import INTERNAL_ERROR, WRITE_ERROR
 from .mode import Mode, WriteBack
 from .rewrite import Context
+
+if TYPE_CHECKING:
+    from .generator import AtomicPair
 
 _PARALLEL_MIN = 64  # below this many files, worker start-up costs more than it saves
 
@@ -68,22 +71,23 @@ def plan_batch(paths: list[str], job: Job) -> list[Plan]:
     return [plans[p] for p in paths]
 
 
-def _current(plan: Plan, job: Job) -> Source | None:
+def _current(plan: Plan, job: Job) -> bytes | None:
     """The file as it is now, if it may still be rewritten as planned."""
     try:
-        src = read(plan.path)
+        with open(plan.path, "rb") as fh:
+            data = fh.read()
     except OSError as e:
         plan.diagnostics.append(cannot_read(plan.path, e))
         return None
     why = ""
-    if src.data != plan.original:
+    if data != plan.original:
         why = "changed while helperfix ran; not touched"
     elif job.write_back.writes and not os.stat(plan.path).st_mode & 0o222:
         why = "read-only file; not touched"
     if why:
         plan.diagnostics.append(WRITE_ERROR(plan.shown, 0, why))
         return None
-    return src
+    return data
 
 
 def write_plans(plans: list[Plan], job: Job) -> list[Outcome]:
@@ -93,15 +97,19 @@ def write_plans(plans: list[Plan], job: Job) -> list[Outcome]:
         Outcome(p.path, diagnostics=p.diagnostics, definitions=p.definitions, annotated=p.annotated)
         for p in plans
     ]
-    todo = [(p, o, src) for p, o in zip(plans, outcomes) if p.edits and (src := _current(p, job))]
-    news = core.verify_tokens([p for p, _, _ in todo], [src.data for _, _, src in todo])
-    for (plan, out, src), new in zip(todo, news):
+    todo = [
+        (p, o, old)
+        for p, o in zip(plans, outcomes)
+        if p.edits and (old := _current(p, job)) is not None
+    ]
+    news = core.verify_tokens([p for p, _, _ in todo], [old for _, _, old in todo])
+    for (plan, out, old), new in zip(todo, news):
         if new is None:
             continue
         if signals.pending():  # interrupted: no further file is written
             break
         try:
-            _emit(plan, out, src.data, new, job)
+            _emit(plan, out, old, new, job)
         except Exception as e:  # a bug must cost one file, not the run
             msg = f"internal error: {type(e).__name__}: {e}; not touched (please report)"
             out.diagnostics.append(INTERNAL_ERROR(plan.shown, 0, msg))
@@ -141,7 +149,7 @@ def _process(paths: list[str], job: Job) -> list[Outcome]:
     return finish_batch(plan_batch(paths, job), job)
 
 
-def _tree_plans(pair: generator.AtomicPair, job: Job) -> list[Plan]:
+def _tree_plans(pair: AtomicPair, job: Job) -> list[Plan]:
     rewrites = core.selected(job.mode, tree=True)
     return [
         core.plan_tree_file(src, Context(rel, job.root, atomic=pair), rewrites)
@@ -163,6 +171,8 @@ def run(
     targets = {t for r in core.selected(job.mode, tree=True) for t in r.targets}
     pair = None
     if any(os.path.join(job.root, t) in files for t in targets):
+        from . import generator  # only the atomic pair needs it (start-up time)
+
         pair = generator.start(job.root, edit=True)  # the generator runs meanwhile
     if job.write_back.writes:
         import tempfile  # only writes need it (start-up time)

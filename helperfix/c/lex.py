@@ -11,7 +11,6 @@ import bisect
 import ctypes
 import re
 import threading
-from dataclasses import dataclass
 from functools import partial
 from itertools import repeat
 from operator import add, itemgetter, sub
@@ -48,8 +47,7 @@ _token = partial(tuple.__new__, Token)  # Token from a tuple, without a Python c
 _START, _END = itemgetter(1), itemgetter(2)
 
 
-@dataclass(frozen=True, slots=True)
-class LexError:
+class LexError(NamedTuple):
     offset: int
     message: str
 

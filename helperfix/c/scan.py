@@ -91,8 +91,7 @@ def _match(src: Source, toks: list[Token], strict: bool) -> dict[int, int]:
     return out
 
 
-@dataclass
-class _Unit:
+class _Unit(NamedTuple):
     first: int  # token index
     last: int  # token index, inclusive
     word: bytes | None = None  # an identifier (or a ## chain)

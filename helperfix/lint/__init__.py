@@ -15,7 +15,7 @@ import os
 import pkgutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from .. import findings  # noqa: F401  (every type is declared there)
 from ..diagnostics import Diagnostic, Type, declared
@@ -27,8 +27,7 @@ if TYPE_CHECKING:  # only types: ``--help`` and the parser must not load libclan
     from ..generator import AtomicPair
 
 
-@dataclass(frozen=True)
-class FileContext:
+class FileContext(NamedTuple):
     rel: str  # the file's path relative to the kernel root
 
 
@@ -56,8 +55,7 @@ FileRule = Callable[["FileScan", FileContext], Iterable[Diagnostic]]
 TreeRule = Callable[[TreeContext], Iterable[Diagnostic]]
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     name: str  # module.function
     scope: str  # "file" or "tree"
     types: tuple[Type, ...]

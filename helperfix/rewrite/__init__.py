@@ -18,12 +18,15 @@ import os
 import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ..c.scan import FileScan
 from ..clangformat import Chunk
 from ..diagnostics import Diagnostic, Type, display
-from ..generator import AtomicPair
 from ..kernel.kconfig import HelpersBlock
+
+if TYPE_CHECKING:  # annotate --only annotate never loads the generator
+    from ..generator import AtomicPair
 
 
 @dataclass

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from ..c.scan import FileScan
 from ..findings import ATOMIC_GENERATOR_FAILED
-from ..generator import Status, problem
 from ..kernel.paths import ATOMIC_C, GENERATOR
 from . import Context, Edit, rewrite
 
@@ -25,6 +24,8 @@ def edits(fs: FileScan, ctx: Context) -> list[Edit]:
     pair = ctx.atomic
     if pair is None:
         return []
+    from ..generator import Status, problem  # loaded by the run that made ``pair``
+
     status, err = pair.status()
     if ctx.rel == ATOMIC_C:
         found = problem(pair, status, err, ctx.shown, "; left alone")
