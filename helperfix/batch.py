@@ -23,6 +23,8 @@ R = TypeVar("R")
 
 @dataclass
 class Scanned:
+    """A file read and scanned, or why it could not be."""
+
     path: str
     source: Source | None  # None: could not be read
     scan: FileScan | None

@@ -24,6 +24,8 @@ from .rewrite import Context, Edit, Rewrite, apply, defaults, registry
 
 @dataclass
 class Plan:
+    """What one file's rewrite will do, and what proves it safe to apply."""
+
     path: str  # the file (absolute), or the name given to an in-memory buffer
     shown: str = ""  # the path as diagnostics show it
     original: bytes = b""  # the bytes planned from, to notice a file changed under us

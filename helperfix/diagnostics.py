@@ -61,6 +61,8 @@ def declared() -> dict[str, Type]:
 
 @dataclass(frozen=True)
 class Diagnostic:
+    """One finding at a path and line, of a declared type."""
+
     path: str  # as shown: relative to the kernel root (check) or the cwd (annotate)
     line: int  # 1-based; 0 for the whole file
     message: str

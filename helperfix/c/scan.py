@@ -10,6 +10,7 @@ definition is a file-scope run of tokens ending in a parameter list and ``{``.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -56,6 +57,8 @@ class Definition:
 
 @dataclass
 class FileScan:
+    """One helper file as scanned: its tokens, layout and definitions (or error)."""
+
     source: Source
     layout: Layout | None = None
     tokens: list[Token] = field(default_factory=list)  # every token, comments too
@@ -98,6 +101,18 @@ class _Unit(NamedTuple):
     group: bool = False  # a parenthesised group
 
 
+def _word(data: bytes, toks: list[Token], i: int, hi: int) -> tuple[int, bytes]:
+    """The word starting at toks[i] (an identifier, or a ``##`` chain of
+    them, before index ``hi``) and the index of its last token."""
+    j, word = i, data[toks[i].start : toks[i].end]
+    while j + 2 < hi and data[toks[j + 1].start : toks[j + 1].end] == b"##":
+        if toks[j + 2].kind not in _WORDS:
+            break
+        j += 2
+        word += b"##" + data[toks[j].start : toks[j].end]
+    return j, word
+
+
 def _units(src: Source, toks: list[Token], lo: int, hi: int, match: dict[int, int]) -> list[_Unit]:
     data = src.data
     units: list[_Unit] = []
@@ -110,12 +125,7 @@ def _units(src: Source, toks: list[Token], lo: int, hi: int, match: dict[int, in
             i = match[i] + 1
             continue
         if t.kind in _WORDS:
-            j, word = i, s
-            while j + 2 < hi and data[toks[j + 1].start : toks[j + 1].end] == b"##":
-                if toks[j + 2].kind not in _WORDS:
-                    break
-                j += 2
-                word += b"##" + data[toks[j].start : toks[j].end]
+            j, word = _word(data, toks, i, hi)
             units.append(_Unit(i, j, word=word if t.kind == IDENT or j > i else None))
             i = j + 1
             continue
@@ -259,7 +269,8 @@ def _anchor(src: Source, lay: Layout, found: _Found) -> _Anchor:
     toks, stacks = lay.live, lay.stacks
     start_stack, name_stack = stacks[first], stacks[name]
     lo = toks[first].start
-    crosses = any(lo < d.start < toks[lbrace].start for d in lay.directives)
+    starts = lay.directive_starts
+    crosses = bisect.bisect_right(starts, lo) < bisect.bisect_left(starts, toks[lbrace].start)
     if stacks[lbrace] != name_stack or start_stack[: len(name_stack)] != name_stack:
         raise ScanError(
             src.line_of(toks[name].start),
@@ -311,9 +322,8 @@ def _definition(
     macro: str | None = None,
 ) -> Definition:
     first, name, lbrace, _ = found
-    units = _units(src, toks, name, lbrace, {})
     return Definition(
-        name=(units[0].word or b"").decode("latin-1"),
+        name=_word(src.data, toks, name, lbrace)[1].decode("latin-1"),
         line=src.line_of(toks[name].start),
         first=toks[first].start,
         anchor=anchor.offset,

@@ -14,6 +14,8 @@ BOM = b"\xef\xbb\xbf"  # a UTF-8 byte-order mark: kept, never lexed
 
 @dataclass
 class Source:
+    """A file's bytes and line table."""
+
     path: str
     data: bytes
     _starts: list[int] = field(default_factory=list, repr=False)

@@ -25,6 +25,8 @@ _PARALLEL_MIN = 400  # files; below this one process is faster
 
 @dataclass
 class _Batch:
+    """What one batch's scan tells the tree rules, and its file findings."""
+
     findings: list[Diagnostic] = field(default_factory=list)
     lines: int = 0
     files: list[str] = field(default_factory=list)

@@ -31,6 +31,8 @@ if TYPE_CHECKING:  # annotate --only annotate never loads the generator
 
 @dataclass
 class Edit:
+    """Replace bytes start..end of a file with text (re-wrapped when chunk is set)."""
+
     start: int
     end: int
     text: bytes
@@ -94,6 +96,8 @@ RewriteFn = Callable[[FileScan, Context], list[Edit]]
 
 @dataclass(frozen=True)
 class Rewrite:
+    """A registered rewrite: its name, function, order and the files it targets."""
+
     name: str
     description: str
     fn: RewriteFn

@@ -34,6 +34,8 @@ _TOKEN = re.compile(r"\b__rust_helper\b")
 
 @dataclass
 class PatchResult:
+    """The findings of a patch check, and how much it read."""
+
     findings: list[Diagnostic]
     lines: int  # lines added to helper files
     bad: bool  # some input could not be read
@@ -56,6 +58,8 @@ def _resync(lines: list[tuple[int, str, bool]], at_top: bool) -> int:
 
 @dataclass
 class _Side:
+    """A patched file's fragment as scanned, placed in the file."""
+
     fs: FileScan
     first: int  # file line of the fragment's first line
     spans: list[tuple[int, int]]  # file lines of each definition, anchor to '{'

@@ -26,6 +26,8 @@ _DIFF = re.compile(r"^(?:diff --git |--- \S|\+\+\+ \S|@@ )", re.M)
 
 @dataclass
 class Mail:
+    """One mail (or plain diff) read from the input."""
+
     origin: str  # how findings name it: the subject, else the file name
     text: str  # the body (or the plain diff), bytes decoded with surrogateescape
 

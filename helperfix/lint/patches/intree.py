@@ -37,6 +37,8 @@ Patch = tuple[Mail, unidiff.PatchSet]
 
 @dataclass
 class InTree:
+    """A series checked against the real tree: only what it makes new."""
+
     findings: list[Diagnostic]
     lines: int
     bad: bool
