@@ -12,12 +12,11 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import TYPE_CHECKING
 
-from . import proc
 from .c.source import Source
 from .diagnostics import Diagnostic
 from .files import atomic_write, cache_dir, read
@@ -30,6 +29,9 @@ from .findings import (
 from .kernel.atomic import checksum_ok, is_generated, with_checksum
 from .kernel.paths import ATOMIC_C, ATOMIC_DIR, GENERATOR, TABLE
 from .kernel.queries import fallbacks_in_text
+
+if TYPE_CHECKING:
+    import subprocess
 
 
 def _key(root: str, generator: bytes) -> str:
@@ -66,6 +68,8 @@ class _Run:
         if self.error:
             return None, self.error
         assert self.proc is not None
+        from . import proc  # a cached output needs no process (start-up time)
+
         done = proc.finish(self.proc, timeout=300, interruptible=False)
         if self.tmp:
             shutil.rmtree(self.tmp, ignore_errors=True)
@@ -98,6 +102,8 @@ def _start_run(root: str, generator: bytes, original: bool) -> _Run:
         shutil.copytree(os.path.join(root, ATOMIC_DIR), os.path.join(cwd, ATOMIC_DIR))
         with open(os.path.join(cwd, GENERATOR), "wb") as fh:
             fh.write(generator)
+    from . import proc
+
     run.proc = proc.start(["/bin/sh", GENERATOR, TABLE], cwd=cwd)
     return run
 

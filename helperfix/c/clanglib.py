@@ -63,7 +63,8 @@ _lock = threading.Lock()
 _lib: ctypes.CDLL | None = None
 
 
-def _filename() -> str:
+def library_file() -> str:
+    """The libclang library helperfix loads."""
     spec = importlib.util.find_spec("clang")
     folders = list(spec.submodule_search_locations or []) if spec else []
     where = os.environ.get("LIBCLANG_LIBRARY_PATH")
@@ -83,7 +84,7 @@ def lib() -> ctypes.CDLL:
     with _lock:
         if _lib is None:
             try:
-                name = _filename()
+                name = library_file()
                 loaded = ctypes.CDLL(name)
                 for fn, (res, args) in _PROTOTYPES.items():
                     f = getattr(loaded, fn)

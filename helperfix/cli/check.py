@@ -74,6 +74,12 @@ def add_arguments(c: argparse.ArgumentParser) -> None:
         "--list-types", action="store_true", help="list every finding type with its level; exit"
     )
     c.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="parse every helper file, even those unchanged since the last check (whose "
+        "results are otherwise reused; see docs/check.md)",
+    )
+    c.add_argument(
         "--exports",
         action="store_true",
         help="also predict modpost failures of inlined helpers (see 'helperfix exports')",
@@ -117,7 +123,7 @@ def run(args: argparse.Namespace) -> int:
         block, _ = helpers_block_for(root, args.helpers_block)
         progress = Progress(args.quiet).files("checked")
         findings, lines, bad = check_helpers(
-            root, paths, max(1, args.jobs), args.max_file_size, block, progress
+            root, paths, max(1, args.jobs), args.max_file_size, block, progress, not args.no_cache
         )
         more, failed = exports_findings(root, args)
         findings, bad = findings + more, bad or failed

@@ -19,6 +19,7 @@ from ..kernel.paths import HELPERS_C
 from ..kernel.queries import c_includes, defines
 from ..tree import helper_files
 from . import FileContext, Rule, TreeContext, input_types, rules
+from .cache import CheckCache, Entry, Record, digest, pack, unpack
 
 _PARALLEL_MIN = 400  # files; below this one process is faster
 
@@ -34,6 +35,18 @@ class _Batch:
     helpers: FileScan | None = None
     annotated: dict[str, tuple[int, str, int]] = field(default_factory=dict)
     defined: bool = False
+    fresh: dict[str, Entry] = field(default_factory=dict)  # results for the cache
+
+    def add(self, rel: str, record: Record) -> None:
+        lines, findings, scanned, includes, marked, defined = record
+        self.lines += lines
+        self.findings.extend(findings)
+        if scanned:
+            self.files.append(rel)
+            self.includes[rel] = includes
+            if marked:
+                self.annotated[rel] = marked
+            self.defined = self.defined or defined
 
 
 def _guarded(rule: Rule, rel: str, *args: object) -> list[Diagnostic]:
@@ -46,27 +59,49 @@ def _guarded(rule: Rule, rel: str, *args: object) -> list[Diagnostic]:
         return [INTERNAL_ERROR(rel, 0, msg)]
 
 
-def _check_batch(paths: list[str], root: str, max_size: int) -> _Batch:
+def _cached(path: str, rel: str, entry: Entry | None, max_size: int) -> Record | None:
+    """The last check's record of ``path`` if its bytes are still the same."""
+    if entry is None or rel == HELPERS_C:
+        return None
+    try:
+        if os.stat(path).st_size > max_size:
+            return None
+        with open(path, "rb") as fh:
+            data = fh.read()
+        if digest(rel, data) != entry[0]:
+            return None
+        return unpack(entry[1])
+    except (OSError, ValueError, TypeError, KeyError):
+        return None  # unreadable now, or a damaged entry: scanned afresh
+
+
+def _check_batch(items: list[tuple[str, Entry | None]], root: str, max_size: int) -> _Batch:
+    """Check a batch of (path, the cache's entry for it) pairs."""
     out = _Batch()
-    file_rules = rules("file")
-    for item in scan_paths(paths, max_size):
+    records: dict[str, Record | None] = {}  # by path, in the batch's order
+    for path, entry in items:
+        records[path] = _cached(path, os.path.relpath(path, root), entry, max_size)
+    todo = [path for path, record in records.items() if record is None]
+    file_rules = rules("file") if todo else []
+    for item in scan_paths(todo, max_size):
         rel = os.path.relpath(item.path, root)
-        if item.source is not None:
-            out.lines += item.source.data.count(b"\n")
+        lines = item.source.data.count(b"\n") if item.source is not None else 0
         if item.error:
-            out.findings.append(replace(item.error, path=rel))
-            continue
-        out.files.append(rel)
-        out.includes[rel] = c_includes(item.scan)
-        marked = [d for d in item.scan.definitions if d.annotated]
-        if marked:
-            out.annotated[rel] = (marked[0].line, marked[0].name, len(marked))
-        out.defined = out.defined or bool(defines(item.scan))
-        ctx = FileContext(rel)
-        for r in file_rules:
-            out.findings.extend(_guarded(r, rel, item.scan, ctx))
-        if rel == HELPERS_C:
-            out.helpers = item.scan
+            record = (lines, [replace(item.error, path=rel)], False, [], None, False)
+        else:
+            ctx = FileContext(rel)
+            found = [f for r in file_rules for f in _guarded(r, rel, item.scan, ctx)]
+            marked = [d for d in item.scan.definitions if d.annotated]
+            first = (marked[0].line, marked[0].name, len(marked)) if marked else None
+            defs = bool(defines(item.scan))
+            record = (lines, found, True, c_includes(item.scan), first, defs)
+            if rel == HELPERS_C:
+                out.helpers = item.scan
+        records[item.path] = record
+        if item.source is not None:
+            out.fresh[rel] = (digest(rel, item.source.data), pack(record))
+    for path, record in records.items():
+        out.add(os.path.relpath(path, root), record)
     return out
 
 
@@ -77,18 +112,24 @@ def check_helpers(
     max_size: int = MAX_FILE_SIZE,
     helpers_block: HelpersBlock = HelpersBlock.BLOCK,
     progress: Callable[[int, int], None] | None = None,
+    cache: bool = True,
 ) -> tuple[list[Diagnostic], int, bool]:
     """Findings for the helper files under ``paths``, the number of lines
-    checked, and whether any input could not be read or parsed."""
+    checked, and whether any input could not be read or parsed.  With
+    ``cache``, files unchanged since the last check are not parsed again
+    (see ``lint.cache``)."""
     files, findings = helper_files(paths, root)
+    store = CheckCache() if cache else None
     ctx = TreeContext(root, os.path.join(root, HELPERS_C) in files, helpers_block=helpers_block)
     if ctx.whole_tree:
         ctx.atomic = generator.start(root, edit=False)  # runs in the background
     work = partial(_check_batch, root=root, max_size=max_size)
-    batches = split(files, jobs, _PARALLEL_MIN)
+    known = store.entries if store is not None else {}
+    items = [(f, known.get(os.path.relpath(f, root))) for f in files]
+    batches = split(items, jobs, _PARALLEL_MIN)
     try:
         results = parallel(work, batches, jobs)
-        lines = _collect(counted(results, batches, len(files), progress), ctx, findings)
+        lines = _collect(counted(results, batches, len(files), progress), ctx, findings, store)
         signals.checkpoint()
         for r in rules("tree"):
             findings.extend(_guarded(r, HELPERS_C, ctx))
@@ -101,9 +142,13 @@ def check_helpers(
     return findings, lines, bad_input
 
 
-def _collect(results, ctx: TreeContext, findings: list[Diagnostic]) -> int:
+def _collect(
+    results, ctx: TreeContext, findings: list[Diagnostic], store: CheckCache | None
+) -> int:
     lines = 0
     for b in results:
+        if store is not None:
+            store.update(b.fresh)
         findings.extend(b.findings)
         lines += b.lines
         ctx.files.extend(b.files)
@@ -111,4 +156,6 @@ def _collect(results, ctx: TreeContext, findings: list[Diagnostic]) -> int:
         ctx.helpers = b.helpers or ctx.helpers
         ctx.annotated.update(b.annotated)
         ctx.defined = ctx.defined or b.defined
+    if store is not None:
+        store.save()
     return lines
