@@ -146,10 +146,11 @@ def verify_tokens(plans: list[Plan], olds: list[bytes]) -> list[bytes | None]:
     """Each plan's edits applied to its current bytes, or None where the
     rewrite would change code tokens (a diagnostic is added to the plan)."""
     applied = [apply(old, p.edits) for p, old in zip(plans, olds)]
-    lexed = tokenize_many([new for new, _ in applied]) if applied else []
+    proved = [i for i, p in enumerate(plans) if p.code is not None]  # C, not generated text
+    lexed = dict(zip(proved, tokenize_many([applied[i][0] for i in proved]) if proved else []))
     out: list[bytes | None] = []
-    for plan, old, (new, spans), (tokens, _) in zip(plans, olds, applied, lexed):
-        if plan.code is not None and verify.code(new, tokens, spans) != plan.code:
+    for i, (plan, old, (new, spans)) in enumerate(zip(plans, olds, applied)):
+        if i in lexed and verify.code(new, lexed[i][0], spans) != plan.code:
             line = Source(plan.path, old).line_of(plan.edits[0].start)
             msg = "internal check failed: the rewrite would change code; not touched"
             plan.diagnostics.append(INTERNAL_ERROR(plan.shown, line, msg))
