@@ -1,4 +1,4 @@
-"""The lexer: libclang's own tokens, through helperfix's eight-function binding."""
+"""The lexer: libclang's own tokens, through helperfix's own small binding."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """The few libclang C functions the lexer calls, declared directly.
 
-``clang.cindex`` declares the prototypes of all its ~280 functions when the
-library is first used, which costs about 11 ms; annotate and check need eight
+``clang.cindex`` declares the prototypes of all its 174 functions when the
+library is first used, which costs about 11 ms; annotate and check need thirteen
 of them.  The library is the one the ``libclang`` wheel ships (the place
 ``clang.cindex`` looks, ``LIBCLANG_LIBRARY_PATH`` honoured); where the
 bindings come from elsewhere (a distribution's python3-clang), cindex says
