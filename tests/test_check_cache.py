@@ -73,15 +73,20 @@ def test_a_damaged_cache_is_only_slower(tmp_path):
     # entries of the wrong shape, or naming a type that no longer exists
     import marshal
 
-    bad = {"rust/helpers/a.c": (cache.digest("rust/helpers/a.c", b"void a(void)\n{\n}\n"), (1,))}
-    (tmp_path / "cache" / name).write_bytes(marshal.dumps(bad))
-    assert _check(root, env=env) == expected
+    key = cache.digest("rust/helpers/a.c", b"void a(void)\n{\n}\n")
+    for bad in ((key, (1,)), (), (key,), 7, (key, (1, [("p", 1, "m", "FALLBACK", 0)], 1, 1, 1, 1))):
+        (tmp_path / "cache" / name).write_bytes(marshal.dumps({"rust/helpers/a.c": bad}))
+        assert _check(root, env=env) == expected
     entries = marshal.loads((tmp_path / "cache" / name).read_bytes())
     digest, (lines, found, *rest) = entries["rust/helpers/a.c"]
-    found = [(f[0], f[1], f[2], "NO_SUCH_TYPE", *f[4:]) for f in found]
-    entries["rust/helpers/a.c"] = (digest, (lines, found, *rest))
-    (tmp_path / "cache" / name).write_bytes(marshal.dumps(entries))
-    assert _check(root, env=env) == expected
+    assert found  # a.c's MISSING_RUST_HELPER, for the entries below to break
+    for broken in (
+        [(f[0], f[1], f[2], "NO_SUCH_TYPE", *f[4:]) for f in found],
+        [(*f[:8], "FATAL") for f in found],
+    ):
+        entries["rust/helpers/a.c"] = (digest, (lines, broken, *rest))
+        (tmp_path / "cache" / name).write_bytes(marshal.dumps(entries))
+        assert _check(root, env=env) == expected
 
 
 def test_helperfix_changes_start_a_new_cache(tmp_path, monkeypatch):

@@ -71,7 +71,7 @@ def _cached(path: str, rel: str, entry: Entry | None, max_size: int) -> Record |
         if digest(rel, data) != entry[0]:
             return None
         return unpack(entry[1])
-    except (OSError, ValueError, TypeError, KeyError):
+    except (OSError, ValueError, TypeError, KeyError, IndexError):
         return None  # unreadable now, or a damaged entry: scanned afresh
 
 
