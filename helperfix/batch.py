@@ -40,23 +40,39 @@ def too_large(path: str, size: int, limit: int) -> Diagnostic:
     return TOO_LARGE(display(path), 0, msg)
 
 
-def scan_paths(paths: list[str], max_size: int = MAX_FILE_SIZE) -> Iterator[Scanned]:
-    """Read and scan files (one libclang parse for all of them); a file over
-    ``max_size`` bytes is reported and never read, so memory stays bounded."""
+def read_paths(
+    paths: list[str], max_size: int = MAX_FILE_SIZE
+) -> tuple[list[Source], list[Scanned]]:
+    """Read files: their sources, and the files that could not be read with
+    why; a file over ``max_size`` bytes is reported and never read, so
+    memory stays bounded."""
     sources: list[Source] = []
+    failed: list[Scanned] = []
     for path in paths:
         try:
             size = os.stat(path).st_size
             if size > max_size:
-                yield Scanned(path, None, None, too_large(path, size, max_size))
+                failed.append(Scanned(path, None, None, too_large(path, size, max_size)))
                 continue
             sources.append(read(path))
         except OSError as e:
-            yield Scanned(path, None, None, cannot_read(path, e))
+            failed.append(Scanned(path, None, None, cannot_read(path, e)))
+    return sources, failed
+
+
+def scan_sources(sources: list[Source]) -> Iterator[Scanned]:
+    """Scan files already read (one libclang parse for all of them)."""
     for fs in scan_many(sources):
         path = fs.source.path
         err = PARSE_ERROR(display(path), fs.error.line, fs.error.message) if fs.error else None
         yield Scanned(path, fs.source, fs, err)
+
+
+def scan_paths(paths: list[str], max_size: int = MAX_FILE_SIZE) -> Iterator[Scanned]:
+    """Read and scan files: those that cannot be read first, then the rest."""
+    sources, failed = read_paths(paths, max_size)
+    yield from failed
+    yield from scan_sources(sources)
 
 
 def split(items: list[T], jobs: int, parallel_min: int) -> list[list[T]]:

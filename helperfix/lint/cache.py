@@ -51,6 +51,7 @@ def _fingerprint() -> str:
 
 
 def digest(rel: str, data: bytes) -> str:
+    """The key a file's record is stored under: its path and its bytes."""
     return hashlib.sha1(rel.encode() + b"\0" + data).hexdigest()
 
 
@@ -72,6 +73,7 @@ def unpack(entry: tuple) -> Record:
 
 
 def pack(record: Record) -> tuple:
+    """A record as marshal stores it: findings by their type's name."""
     lines, findings, scanned, includes, marked, defined = record
     return lines, [_stored(d) for d in findings], scanned, includes, marked, defined
 

@@ -8,9 +8,10 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import partial
+from itertools import chain
 
 from .. import generator, signals
-from ..batch import MAX_FILE_SIZE, counted, parallel, scan_paths, split
+from ..batch import MAX_FILE_SIZE, counted, parallel, read_paths, scan_sources, split
 from ..c.scan import FileScan
 from ..diagnostics import Diagnostic
 from ..findings import INTERNAL_ERROR
@@ -59,31 +60,31 @@ def _guarded(rule: Rule, rel: str, *args: object) -> list[Diagnostic]:
         return [INTERNAL_ERROR(rel, 0, msg)]
 
 
-def _cached(path: str, rel: str, entry: Entry | None, max_size: int) -> Record | None:
-    """The last check's record of ``path`` if its bytes are still the same."""
-    if entry is None or rel == HELPERS_C:
+def _cached(rel: str, data: bytes, entry: Entry | None) -> Record | None:
+    """The last check's record of a file, if its bytes are still the same."""
+    if entry is None or rel == HELPERS_C or digest(rel, data) != entry[0]:
         return None
-    try:
-        if os.stat(path).st_size > max_size:
-            return None
-        with open(path, "rb") as fh:
-            data = fh.read()
-        if digest(rel, data) != entry[0]:
-            return None
-        return unpack(entry[1])
-    except (OSError, ValueError, TypeError, KeyError, IndexError):
-        return None  # unreadable now, or a damaged entry: scanned afresh
+    return unpack(entry[1])
 
 
 def _check_batch(items: list[tuple[str, Entry | None]], root: str, max_size: int) -> _Batch:
     """Check a batch of (path, the cache's entry for it) pairs."""
     out = _Batch()
-    records: dict[str, Record | None] = {}  # by path, in the batch's order
-    for path, entry in items:
-        records[path] = _cached(path, os.path.relpath(path, root), entry, max_size)
-    todo = [path for path, record in records.items() if record is None]
+    entries = dict(items)
+    records: dict[str, Record | None] = dict.fromkeys(entries)  # in the batch's order
+    sources, failed = read_paths(list(entries), max_size)
+    todo = []
+    for src in sources:
+        try:
+            records[src.path] = _cached(
+                os.path.relpath(src.path, root), src.data, entries[src.path]
+            )
+        except (ValueError, TypeError, KeyError, IndexError):
+            pass  # a damaged entry: scanned afresh
+        if records[src.path] is None:
+            todo.append(src)
     file_rules = rules("file") if todo else []
-    for item in scan_paths(todo, max_size):
+    for item in chain(failed, scan_sources(todo)):
         rel = os.path.relpath(item.path, root)
         lines = item.source.data.count(b"\n") if item.source is not None else 0
         if item.error:
