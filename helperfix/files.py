@@ -6,6 +6,7 @@ temporary file that is renamed over the original.
 
 from __future__ import annotations
 
+import functools
 import os
 
 from .c.source import Source
@@ -19,35 +20,33 @@ def read(path: str) -> Source:
 TEMP_PREFIX, TEMP_SUFFIX = ".helperfix-", ".tmp"
 
 
-_LINKABLE: dict[int, bool] = {}  # per filesystem: can an O_TMPFILE be given a name?
+_LINKABLE: dict[str, bool] = {}  # per folder: can an O_TMPFILE there be given a name?
 
 
 def _unnamed(directory: str, mode: int) -> int:
     """An unnamed file in ``directory`` (O_TMPFILE) that can be linked in
     later, or -1 where the system or the sandbox does not allow it."""
-    if not hasattr(os, "O_TMPFILE"):
-        return -1
-    dev = os.stat(directory).st_dev
-    if _LINKABLE.get(dev) is False:
+    if not hasattr(os, "O_TMPFILE") or _LINKABLE.get(directory) is False:
         return -1
     try:
         fd = os.open(directory, os.O_TMPFILE | os.O_WRONLY, mode)
     except OSError:
-        _LINKABLE[dev] = False
+        _LINKABLE[directory] = False
         return -1
-    if dev not in _LINKABLE:
+    if directory not in _LINKABLE:
         probe = os.path.join(directory, f"{TEMP_PREFIX}{os.getpid()}-probe{TEMP_SUFFIX}")
         try:
             os.link(f"/proc/self/fd/{fd}", probe, follow_symlinks=True)
             os.unlink(probe)
-            _LINKABLE[dev] = True
+            _LINKABLE[directory] = True
         except OSError:
-            _LINKABLE[dev] = False
+            _LINKABLE[directory] = False
             os.close(fd)
             return -1
     return fd
 
 
+@functools.cache
 def _staging(directory: str) -> str:
     """Where a named temporary file goes: the system's temporary folder when
     it is on the same filesystem (a killed run then leaves nothing in the
@@ -61,6 +60,21 @@ def _staging(directory: str) -> str:
     except OSError:
         pass
     return directory
+
+
+def _temporary_name(directory: str) -> str:
+    return os.path.join(directory, f"{TEMP_PREFIX}{os.getpid()}-{os.urandom(4).hex()}{TEMP_SUFFIX}")
+
+
+def _named(directory: str) -> tuple[int, str]:
+    """A new named temporary file (mode 0600) for a write into ``directory``."""
+    for _ in range(100):
+        tmp = _temporary_name(_staging(directory))
+        try:
+            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600), tmp
+        except FileExistsError:
+            continue  # another run's name: draw again
+    raise FileExistsError(f"no free temporary name beside {directory}")
 
 
 def cache_dir() -> str:
@@ -85,24 +99,27 @@ def atomic_write(path: str, data: bytes) -> None:
     ``clean_stale`` removes what a killed run left in the tree.
     """
     directory = os.path.dirname(os.path.abspath(path))
-    mode = os.stat(path).st_mode & 0o7777 if os.path.exists(path) else 0o644
+    try:
+        mode = os.stat(path).st_mode & 0o7777
+    except FileNotFoundError:
+        mode = 0o644
     fd = _unnamed(directory, mode)
     named = fd < 0
-    prefix = f"{TEMP_PREFIX}{os.getpid()}-"
     if named:
-        import tempfile
-
-        fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=TEMP_SUFFIX, dir=_staging(directory))
+        fd, tmp = _named(directory)
     else:
-        tmp = os.path.join(directory, f"{prefix}{os.urandom(4).hex()}{TEMP_SUFFIX}")
+        tmp = _temporary_name(directory)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fchmod(fh.fileno(), mode)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+            os.fchmod(fd, mode)
             if not named:
-                os.link(f"/proc/self/fd/{fh.fileno()}", tmp, follow_symlinks=True)
+                os.link(f"/proc/self/fd/{fd}", tmp, follow_symlinks=True)
                 named = True
+        finally:
+            os.close(fd)
         os.replace(tmp, path)
     except BaseException:
         if named:

@@ -9,7 +9,6 @@ scanned, and their output is cached by the content of ``scripts/atomic/``.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 from collections.abc import Callable
@@ -29,6 +28,7 @@ from .findings import (
 from .kernel.atomic import checksum_ok, is_generated, with_checksum
 from .kernel.paths import ATOMIC_C, ATOMIC_DIR, GENERATOR, TABLE
 from .kernel.queries import fallbacks_in_text
+from .sha1 import sha1
 
 if TYPE_CHECKING:
     import subprocess
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
 def _key(root: str, generator: bytes) -> str:
     """A hash of everything the generator can read: scripts/atomic/ itself."""
-    h = hashlib.sha1(generator)
+    h = sha1(generator)
     atomic_dir = os.path.join(root, ATOMIC_DIR)
     for dirpath, dirnames, files in os.walk(atomic_dir):
         dirnames.sort()

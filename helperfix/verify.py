@@ -15,15 +15,17 @@ from .kernel.paths import ANNOTATION
 
 def code(data: bytes, tokens: list[Token], skip: list[tuple[int, int]] = ()) -> list[bytes]:
     """The text of each code token, in order, outside the ``skip`` spans."""
+    if not skip:  # the usual case, in comprehensions
+        texts = [data[s:e] for kind, s, e in tokens if kind != COMMENT]
+        return [t for t in texts if t != ANNOTATION]
     spans = sorted(skip)
     out = []
     k = 0
     for t in tokens:
-        if spans:
-            while k < len(spans) and spans[k][1] <= t.start:
-                k += 1
-            if k < len(spans) and spans[k][0] <= t.start < spans[k][1]:
-                continue
+        while k < len(spans) and spans[k][1] <= t.start:
+            k += 1
+        if k < len(spans) and spans[k][0] <= t.start < spans[k][1]:
+            continue
         if t.kind != COMMENT:
             s = data[t.start : t.end]
             if s != ANNOTATION:

@@ -118,7 +118,13 @@ def _imports(path: Path) -> set[str]:
 
 # The layers, bottom first: a module may import its own layer and those below.
 LAYERS = [
-    ("helperfix.errors", "helperfix.diagnostics", "helperfix.findings", "helperfix.kernel.paths"),
+    (
+        "helperfix.errors",
+        "helperfix.diagnostics",
+        "helperfix.findings",
+        "helperfix.kernel.paths",
+        "helperfix.sha1",
+    ),
     ("helperfix.c", "helperfix.kernel", "helperfix.signals", "helperfix.options", "helperfix.ui"),
     ("helperfix.proc",),
     (

@@ -97,8 +97,9 @@ def _raw_tokens(tu: int, lo: int, hi: int) -> tuple[list[int], list[int], list[i
         )
 
     try:
-        words = ctypes.cast(tokens_p, ctypes.POINTER(ctypes.c_uint * (n * _WORDS))).contents[:]
-        kinds, raws, lens = words[0::_WORDS], words[1::_WORDS], words[2::_WORDS]
+        array = ctypes.cast(tokens_p, ctypes.POINTER(ctypes.c_uint * (n * _WORDS))).contents
+        words = memoryview(array).cast("B").cast("I")  # no Python int until sliced
+        kinds, raws, lens = (words[k::_WORDS].tolist() for k in range(3))
         first, last = span(tokens_p[0]), span(tokens_p[n - 1])
         starts = list(map(sub, raws, repeat(raws[0] - first[0])))
         ends = list(map(add, starts, lens))

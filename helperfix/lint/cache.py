@@ -13,7 +13,6 @@ run slower (``--no-cache`` skips it).
 
 from __future__ import annotations
 
-import hashlib
 import marshal
 import os
 import sys
@@ -21,6 +20,7 @@ import sys
 from .. import __version__
 from ..diagnostics import CHECK, ERROR, WARNING, Diagnostic, declared
 from ..files import atomic_write, cache_dir
+from ..sha1 import sha1
 
 _PREFIX, _SUFFIX = "check-", ".marshal"
 LEVELS = (ERROR, WARNING, CHECK)
@@ -37,7 +37,7 @@ def _fingerprint() -> str:
     version and the libclang library, so that any change to them misses."""
     from ..c.clanglib import library_file
 
-    h = hashlib.sha1(f"{__version__}\0{sys.version}\0".encode())
+    h = sha1(f"{__version__}\0{sys.version}\0".encode())
     package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     for folder, dirs, names in os.walk(package):
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")
@@ -52,7 +52,7 @@ def _fingerprint() -> str:
 
 def digest(rel: str, data: bytes) -> str:
     """The key a file's record is stored under: its path and its bytes."""
-    return hashlib.sha1(rel.encode() + b"\0" + data).hexdigest()
+    return sha1(rel.encode() + b"\0" + data).hexdigest()
 
 
 def _stored(d: Diagnostic) -> tuple:
