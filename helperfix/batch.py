@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from . import signals
 from .c.scan import FileScan, scan_many
@@ -21,8 +20,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
-@dataclass
-class Scanned:
+class Scanned(NamedTuple):
     """A file read and scanned, or why it could not be."""
 
     path: str

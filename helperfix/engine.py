@@ -14,7 +14,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from . import clangformat, core, signals
 from .batch import MAX_FILE_SIZE, Scanned, cannot_read, counted, parallel, scan_paths, split
@@ -31,12 +31,11 @@ if TYPE_CHECKING:
 _PARALLEL_MIN = 64  # below this many files, worker start-up costs more than it saves
 
 
-@dataclass(frozen=True)
-class Job:
+class Job(NamedTuple):
     """Where and how a run happens, beside the policy in ``Mode``."""
 
     root: str  # the kernel tree; nothing outside it is ever touched
-    mode: Mode = field(default_factory=Mode)
+    mode: Mode = Mode()
     write_back: WriteBack = WriteBack.YES
     jobs: int = 1
     max_file_size: int = MAX_FILE_SIZE

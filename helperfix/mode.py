@@ -7,14 +7,13 @@ knows about files, processes or the terminal.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
+from typing import NamedTuple
 
 from .kernel.kconfig import HelpersBlock
 
 
-@dataclass(frozen=True)
-class Mode:
+class Mode(NamedTuple):
     """The policy of an annotate run, passed down instead of globals."""
 
     rewrites: frozenset[str] | None = None  # None: every rewrite that runs by default

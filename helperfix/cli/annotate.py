@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from dataclasses import replace
 
 from .. import signals
 from ..diagnostics import ERROR, display, emit, unique
@@ -97,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
         # annotated helpers in a tree that defines __rust_helper nowhere would not
         # build: helpers.c gets its definition in the same run
         define = Mode(frozenset({"helpers-block"}), args.style, False, block)
-        more = engine.run([helpers_c], replace(job, mode=define), show)
+        more = engine.run([helpers_c], job._replace(mode=define), show)
         outcomes += more
         if any(o.changed for o in more):
             what = _DEFINES[block]

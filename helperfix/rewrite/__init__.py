@@ -18,7 +18,7 @@ import os
 import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..c.scan import FileScan
 from ..clangformat import Chunk
@@ -94,8 +94,7 @@ Applies = Callable[[str, bytes], bool]  # (path relative to the root, content)
 RewriteFn = Callable[[FileScan, Context], list[Edit]]
 
 
-@dataclass(frozen=True)
-class Rewrite:
+class Rewrite(NamedTuple):
     """A registered rewrite: its name, function, order and the files it targets."""
 
     name: str
