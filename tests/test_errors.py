@@ -67,6 +67,23 @@ def test_no_temporary_files_left(tmp_path):
     assert sorted(snapshot(root)) == ["rust/helpers/a.c", "rust/helpers/b.c"]
 
 
+def test_a_temporary_name_already_taken_is_drawn_again(tmp_path, monkeypatch):
+    from helperfix import files
+
+    target = tmp_path / "a.c"
+    target.write_bytes(b"old\n")
+    monkeypatch.setattr(files, "_unnamed", lambda directory, mode: -1)  # a named file
+    monkeypatch.setattr(files, "_staging", lambda directory: directory)
+    draws = iter([b"\x00" * 4, b"\x00" * 4, b"\x01" * 4])
+    monkeypatch.setattr(files.os, "urandom", lambda n: next(draws))
+    taken = tmp_path / f"{files.TEMP_PREFIX}{os.getpid()}-00000000{files.TEMP_SUFFIX}"
+    taken.write_bytes(b"another run's\n")
+    files.atomic_write(str(target), b"new\n" * 100_000)
+    assert target.read_bytes() == b"new\n" * 100_000
+    assert taken.read_bytes() == b"another run's\n"  # never opened, never removed
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["a.c", taken.name])
+
+
 def test_write_keeps_permissions(tmp_path):
     root = make_tree(tmp_path, {"rust/helpers/a.c": "void a(void)\n{\n}\n"})
     os.chmod(root / "rust/helpers/a.c", 0o640)
