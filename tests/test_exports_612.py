@@ -28,11 +28,12 @@ def _need(*tools: str) -> None:
 
 
 def snapshot(build: Path) -> dict[str, tuple[int, int]]:
-    return {
-        str(p.relative_to(build)): (p.lstat().st_size, p.lstat().st_mtime_ns)
-        for p in build.rglob("*")
-        if p.is_file() or p.is_symlink()
-    }
+    """Every file's size and mtime, and every folder's mtime (the build's own too)."""
+    out = {".": (0, build.stat().st_mtime_ns)}
+    for p in build.rglob("*"):
+        st = p.lstat()
+        out[str(p.relative_to(build))] = (0 if p.is_dir() else st.st_size, st.st_mtime_ns)
+    return out
 
 
 def sha1(path: Path) -> str:

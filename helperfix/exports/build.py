@@ -214,10 +214,13 @@ def user_command(
     say(f"reading {HELPERS_O}'s command in {build_dir} (make -n {chain.label()}; nothing is built)")
     cmd = ["make", "-n", "-s", "-C", root, *objtree(root, out), *chain.make_vars()]
     cmd += [*passed_vars(out), "V=1", HELPERS_O]
+    folders = _folders(out)
     try:
         p = proc.run(cmd, env=chain.environ(), text=True, timeout=300)
     except (OSError, proc.TimeoutExpired) as e:
         raise BuildError(f"cannot run make -n: {e}") from e
+    finally:
+        _remove_new_folders(out, folders, say)
     if p.returncode:
         raise BuildError(
             f"make -n failed (exit {p.returncode}):\n  "
@@ -226,6 +229,36 @@ def user_command(
         )
     command = from_dry_run(p.stdout, out, f"make -n in {build_dir}")
     return command, Build(root, out, chain, ours=False)
+
+
+def _folders(out: str) -> dict[str, tuple[int, int]]:
+    """Every folder of a build, with its access and modification times."""
+    found = {}
+    for folder, _, _ in os.walk(out):
+        st = os.stat(folder)
+        found[folder] = (st.st_atime_ns, st.st_mtime_ns)
+    return found
+
+
+def _remove_new_folders(
+    out: str, before: dict[str, tuple[int, int]], say: Callable[[str], None]
+) -> None:
+    """Kbuild creates the output folders of what it visits even under
+    ``make -n`` (``$(shell mkdir -p ...)`` in Makefile.build): remove those
+    the dry run made, and give their parents back their times, so the build
+    is as it was (a folder that is not empty stays, and is named)."""
+    new = [folder for folder, _, _ in os.walk(out) if folder not in before]
+    for folder in sorted(new, key=len, reverse=True):
+        try:
+            os.rmdir(folder)
+        except OSError:
+            say(f"make -n left {folder} in your build, not empty: look at it")
+    for parent in {os.path.dirname(folder) for folder in new}:
+        if parent in before:
+            try:
+                os.utime(parent, ns=before[parent])
+            except OSError:
+                pass  # its listing is as it was; only the time moved
 
 
 def _preflight(root: str, chain: Toolchain) -> None:
