@@ -78,6 +78,8 @@ class Diagnostic:
             raise TypeError(f"a Diagnostic needs a declared Type, not {self.kind!r}")
         if not self.level:
             object.__setattr__(self, "level", self.kind.level)
+        elif self.level not in _PLAIN:
+            raise ValueError(f"a Diagnostic's level is ERROR, WARNING or CHECK, not {self.level!r}")
 
     @property
     def type(self) -> str:

@@ -61,6 +61,8 @@ def test_only_declared_types_can_be_emitted():
 
     with pytest.raises(TypeError, match="needs a declared Type"):
         Diagnostic("rust/helpers/a.c", 1, "message", "MISSING_RUST_HELPER")
+    with pytest.raises(ValueError, match="not 'FATAL'"):
+        findings.MISSING_RUST_HELPER("rust/helpers/a.c", 1, "message", level="FATAL")
     with pytest.raises(ValueError, match="declared twice, differently"):
         Type("MISSING_RUST_HELPER", "ERROR", "another description")
     declared = {v.name: v for v in vars(findings).values() if isinstance(v, Type)}

@@ -18,12 +18,11 @@ import os
 import sys
 
 from .. import __version__
-from ..diagnostics import CHECK, ERROR, WARNING, Diagnostic, declared
+from ..diagnostics import Diagnostic, declared
 from ..files import atomic_write, cache_dir
 from ..sha1 import sha1
 
 _PREFIX, _SUFFIX = "check-", ".marshal"
-LEVELS = (ERROR, WARNING, CHECK)
 
 # What one file told the check: its line count, its findings, whether it was
 # scanned (False: a parse error), its '#include "x.c"'s, its annotated
@@ -67,8 +66,6 @@ def unpack(entry: tuple) -> Record:
         Diagnostic(path, line, msg, types[kind], col, helper, origin, tuple(span), level)
         for path, line, msg, kind, col, helper, origin, span, level in found
     ]
-    if any(f.level not in LEVELS for f in findings):
-        raise ValueError("a finding of an unknown level")
     return lines, findings, scanned, [tuple(i) for i in includes], marked, defined
 
 
